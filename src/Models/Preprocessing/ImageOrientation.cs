@@ -1,0 +1,70 @@
+using SkiaSharp;
+
+namespace Pipeline.Models.Preprocessing;
+
+/// <summary>
+/// Drops alpha from RGBA and applies an EXIF orientation in the same pass. Hand-written because Skia would need a
+/// canvas draw (with resampling settings and a second RGBA buffer) for what is an index permutation; the mapping is
+/// the one of <c>PIL.ImageOps.exif_transpose</c>.
+/// </summary>
+internal static class ImageOrientation
+{
+    /// <summary>True when the orientation swaps width and height (EXIF 5-8).</summary>
+    public static bool SwapsAxes(SKEncodedOrigin origin) =>
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
+    /// <summary>Returns oriented RGB bytes of an RGBA8888 image stored row-major with the given size.</summary>
+    public static byte[] RgbaToOrientedRgb(ReadOnlySpan<byte> rgba, int width, int height, SKEncodedOrigin origin, out int outWidth, out int outHeight)
+    {
+        var swap = SwapsAxes(origin);
+        outWidth = swap ? height : width;
+        outHeight = swap ? width : height;
+        var rgb = GC.AllocateUninitializedArray<byte>(width * height * 3);
+        if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
+        {
+            DropAlpha(rgba[..(width * height * 4)], rgb);
+            return rgb;
+        }
+
+        // For output pixel (x, y) the source pixel is (sx, sy) = (ax + bx * x + cx * y, ay + by * x + cy * y).
+        var (ax, bx, cx, ay, by, cy) = origin switch
+        {
+            SKEncodedOrigin.TopRight => (width - 1, -1, 0, 0, 0, 1),             // 2: flip left-right
+            SKEncodedOrigin.BottomRight => (width - 1, -1, 0, height - 1, 0, -1), // 3: rotate 180
+            SKEncodedOrigin.BottomLeft => (0, 1, 0, height - 1, 0, -1),           // 4: flip top-bottom
+            SKEncodedOrigin.LeftTop => (0, 0, 1, 0, 1, 0),                        // 5: transpose
+            SKEncodedOrigin.RightTop => (0, 0, 1, height - 1, -1, 0),             // 6: rotate 90 clockwise
+            SKEncodedOrigin.RightBottom => (width - 1, 0, -1, height - 1, -1, 0), // 7: transverse
+            SKEncodedOrigin.LeftBottom => (width - 1, 0, -1, 0, 1, 0),            // 8: rotate 90 counter-clockwise
+            _ => throw new ArgumentOutOfRangeException(nameof(origin), origin, "Unknown EXIF orientation."),
+        };
+
+        var o = 0;
+        for (var y = 0; y < outHeight; y++)
+        {
+            for (var x = 0; x < outWidth; x++)
+            {
+                var sx = ax + bx * x + cx * y;
+                var sy = ay + by * x + cy * y;
+                var s = (sy * width + sx) * 4;
+                rgb[o] = rgba[s];
+                rgb[o + 1] = rgba[s + 1];
+                rgb[o + 2] = rgba[s + 2];
+                o += 3;
+            }
+        }
+
+        return rgb;
+    }
+
+    private static void DropAlpha(ReadOnlySpan<byte> rgba, Span<byte> rgb)
+    {
+        var pixels = rgb.Length / 3;
+        for (int i = 0, s = 0, d = 0; i < pixels; i++, s += 4, d += 3)
+        {
+            rgb[d] = rgba[s];
+            rgb[d + 1] = rgba[s + 1];
+            rgb[d + 2] = rgba[s + 2];
+        }
+    }
+}
