@@ -1,0 +1,191 @@
+using System.IO.MemoryMappedFiles;
+using Microsoft.Win32.SafeHandles;
+using TorchSharp;
+
+namespace Pipeline.Models.Checkpoints;
+
+/// <summary>
+/// Reads one safetensors file. The header is parsed and fully validated on <see cref="Open"/>; the data region is
+/// memory-mapped read-only, and <see cref="ReadTensor"/> copies exactly one tensor's bytes into a new CPU tensor
+/// (nothing is ever unpickled, and the file is never held in memory twice). Thread-safe for concurrent reads.
+/// </summary>
+/// <remarks>
+/// Hand-written rather than TorchSharp.PyBridge's loader: that one reads whole files into managed arrays and does
+/// not refuse hostile headers (gaps, overlaps, size mismatches), which DESIGN.md requires.
+/// </remarks>
+public sealed class SafeTensorsReader : IDisposable
+{
+    // SafeBuffer.ReadSpan and Tensor.bytes take int lengths: copy larger tensors in 1 GiB pieces.
+    private const long MaxChunkBytes = 1L << 30;
+
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly SafeTensorsHeader _header;
+    private readonly Dictionary<string, SafeTensorInfo> _byName;
+    private bool _disposed;
+
+    private SafeTensorsReader(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, SafeTensorsHeader header)
+    {
+        Path = path;
+        _file = file;
+        _view = view;
+        _header = header;
+        _byName = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The file this reader maps.</summary>
+    public string Path { get; }
+
+    /// <summary>The <c>__metadata__</c> map of the header (empty when absent).</summary>
+    public IReadOnlyDictionary<string, string> Metadata => _header.Metadata;
+
+    /// <summary>Tensor entries in header order.</summary>
+    public IReadOnlyList<SafeTensorInfo> Tensors => _header.Tensors;
+
+    /// <summary>Offset of the data region from the start of the file.</summary>
+    public long DataStart => _header.DataStart;
+
+    /// <summary>Opens, validates and memory-maps <paramref name="path"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a well-formed safetensors file; the message says why.</exception>
+    public static SafeTensorsReader Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("safetensors data is little-endian; this reader copies bytes as they are");
+        }
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.RandomAccess);
+        try
+        {
+            var length = stream.Length;
+            Span<byte> prefix = stackalloc byte[8];
+            var got = ReadAt(stream.SafeFileHandle, prefix, 0);
+            var headerLength = SafeTensorsHeader.ReadHeaderLength(prefix[..got], length, path);
+            // Allocated only after the length was checked against the file size and the cap.
+            var json = new byte[headerLength];
+            ReadAt(stream.SafeFileHandle, json, 8);
+            var header = SafeTensorsHeader.Parse(json, length - 8 - headerLength, path);
+            var file = MemoryMappedFile.CreateFromFile(stream, mapName: null, capacity: 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            try
+            {
+                var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+                return new SafeTensorsReader(path, file, view, header);
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>True when the file holds a tensor of this name.</summary>
+    public bool Contains(string name) => _byName.ContainsKey(name);
+
+    /// <summary>The header entry of <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No tensor of that name.</exception>
+    public SafeTensorInfo GetInfo(string name) =>
+        _byName.TryGetValue(name, out var info)
+            ? info
+            : throw new KeyNotFoundException($"safetensors '{Path}' holds no tensor '{name}'");
+
+    /// <summary>
+    /// Copies one tensor into a new contiguous CPU tensor of the stored dtype and shape (0-dim when the shape is
+    /// <c>[]</c>). The caller owns (and disposes) the result.
+    /// </summary>
+    public torch.Tensor ReadTensor(string name)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var info = GetInfo(name);
+        var tensor = torch.empty(info.Shape, info.DType.ToScalarType());
+        try
+        {
+            CopyInto(info, tensor);
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads every tensor, in header order. The caller owns (and disposes) the tensors.</summary>
+    public Dictionary<string, torch.Tensor> ReadAll()
+    {
+        var result = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var info in _header.Tensors)
+            {
+                result.Add(info.Name, ReadTensor(info.Name));
+            }
+            return result;
+        }
+        catch
+        {
+            foreach (var tensor in result.Values)
+            {
+                tensor.Dispose();
+            }
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _view.Dispose();
+        _file.Dispose();
+    }
+
+    private void CopyInto(SafeTensorInfo info, torch.Tensor tensor)
+    {
+        var length = info.ByteLength;
+        if (length == 0)
+        {
+            return;
+        }
+        var buffer = _view.SafeMemoryMappedViewHandle;
+        var start = (ulong)(_header.DataStart + info.Begin);
+        if (length <= MaxChunkBytes)
+        {
+            buffer.ReadSpan(start, tensor.bytes);
+            return;
+        }
+        var elementSize = info.DType.ElementSize();
+        var chunkElements = MaxChunkBytes / elementSize;
+        using var flat = tensor.view(-1);
+        for (long first = 0; first < info.ElementCount; first += chunkElements)
+        {
+            var count = Math.Min(chunkElements, info.ElementCount - first);
+            using var piece = flat.narrow(0, first, count);
+            buffer.ReadSpan(start + (ulong)(first * elementSize), piece.bytes);
+        }
+    }
+
+    private static int ReadAt(SafeFileHandle handle, Span<byte> destination, long offset)
+    {
+        var total = 0;
+        while (total < destination.Length)
+        {
+            var read = RandomAccess.Read(handle, destination[total..], offset + total);
+            if (read == 0)
+            {
+                break;
+            }
+            total += read;
+        }
+        return total;
+    }
+}
