@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Pipeline.Client.Hosting;
+using Pipeline.Contracts.Jobs;
+
+namespace Pipeline.Client.Commands;
+
+/// <summary><c>pipeline embed</c>: submit an embed job and (by default) wait for it.</summary>
+public static class EmbedCommand
+{
+    private static readonly Option<string> Input = new("--input") { Description = "Corpus: a folder, az://<container>/<prefix> or a blob URL", Required = true };
+    private static readonly Option<string> Model = new("--model") { Description = "Registry name (see 'pipeline models'), or a Hugging Face / timm model folder", Required = true };
+    private static readonly Option<string?> Weights = new("--weights") { Description = "A .safetensors file, or 'random' for seeded random weights (registry names need it)" };
+    private static readonly Option<string> Output = new("--output") { Description = "Where outputs go: a folder, az://<container>/<prefix> or a blob URL", Required = true };
+    private static readonly Option<int> BatchSize = new("--batch-size") { Description = "Images per forward pass", DefaultValueFactory = _ => 32 };
+    private static readonly Option<int> ShardSize = new("--shard-size") { Description = "Images per shard (unit of work and of output files)", DefaultValueFactory = _ => 1000 };
+    private static readonly Option<OutputDType> OutputDType = new("--output-dtype") { Description = "Embedding file dtype: Float16 or Float32", DefaultValueFactory = _ => Contracts.Jobs.OutputDType.Float16 };
+    private static readonly Option<string?> Pooling = new("--pooling") { Description = "ViT pooling: cls, mean or cls+mean" };
+    private static readonly Option<bool> PatchTokens = new("--patch-tokens") { Description = "Also write patch_emb/ (ViTs)" };
+    private static readonly Option<string?> JobId = new("--job-id") { Description = "Job id; the same id resumes instead of duplicating (default: a new ULID)" };
+    private static readonly Option<bool> NoWait = new("--no-wait") { Description = "Return the job id at once (needs a cluster)" };
+
+    public static Command Create()
+    {
+        var command = new Command("embed", "Embed a corpus of images with a vision model")
+        {
+            Input, Model, Weights, Output, BatchSize, ShardSize, OutputDType, Pooling, PatchTokens, JobId, NoWait,
+        };
+        command.SetAction((parse, ct) => RunAsync(parse, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var spec = new EmbedJobSpec
+        {
+            Input = parse.GetValue(Input)!,
+            Model = parse.GetValue(Model)!,
+            Weights = parse.GetValue(Weights),
+            Output = parse.GetValue(Output)!,
+            BatchSize = parse.GetValue(BatchSize),
+            ShardSize = parse.GetValue(ShardSize),
+            OutputDType = parse.GetValue(OutputDType),
+            Pooling = parse.GetValue(Pooling),
+            PatchTokens = parse.GetValue(PatchTokens),
+        };
+        var jobId = parse.GetValue(JobId) ?? Ulid.NewUlid().ToString();
+        return await JobSubmission.SubmitAndWaitAsync(jobId, spec, wait: !parse.GetValue(NoWait), Console.Out, Console.Error, cancellationToken);
+    }
+}
