@@ -1,0 +1,231 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Polly;
+using Polly.Registry;
+
+namespace Pipeline.Storage;
+
+/// <summary>
+/// <see cref="IObjectStore"/> over one Azure Blob container and prefix. Every call runs in the named
+/// <see cref="StorageResilience.BlobRead"/> or <see cref="StorageResilience.BlobWrite"/> pipeline. Writes create the
+/// container when it is missing. Uploads are single-shot or block-list commits, so readers never see a partial blob.
+/// </summary>
+public sealed class BlobObjectStore : IObjectStore
+{
+    private const int PageSize = 5000;
+
+    private readonly BlobContainerClient container;
+    private readonly ResiliencePipeline read;
+    private readonly ResiliencePipeline write;
+    private readonly string rootSlash;
+
+    /// <summary>Opens a store on <paramref name="location"/>'s prefix inside <paramref name="container"/>.</summary>
+    public BlobObjectStore(BlobContainerClient container, StorageLocation location, ResiliencePipelineProvider<string> pipelines)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(location);
+        ArgumentNullException.ThrowIfNull(pipelines);
+        if (location.Kind != StorageKind.AzureBlob)
+        {
+            throw new ArgumentException($"'{location}' is not a blob location.", nameof(location));
+        }
+
+        this.container = container;
+        Location = location;
+        rootSlash = location.Prefix.Length == 0 ? "" : location.Prefix + "/";
+        read = pipelines.GetPipeline(StorageResilience.BlobRead);
+        write = pipelines.GetPipeline(StorageResilience.BlobWrite);
+    }
+
+    /// <inheritdoc />
+    public StorageLocation Location { get; }
+
+    /// <inheritdoc />
+    /// <remarks>The service returns names in sorted order; pages are fetched one at a time, each in the read pipeline.</remarks>
+    public async IAsyncEnumerable<ObjectEntry> ListAsync(
+        string prefix = "", [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ObjectKeys.ValidatePrefix(prefix);
+        var options = new GetBlobsOptions { Prefix = rootSlash + prefix };
+        string? continuation = null;
+        do
+        {
+            Page<BlobItem>? page;
+            try
+            {
+                var token = continuation;
+                page = await read.ExecuteAsync(async ct => await FirstPageAsync(options, token, ct), cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
+                page = null;
+            }
+
+            if (page is null)
+            {
+                yield break;
+            }
+
+            foreach (var item in page.Values)
+            {
+                yield return new ObjectEntry(item.Name[rootSlash.Length..], item.Properties.ContentLength ?? 0);
+            }
+
+            continuation = page.ContinuationToken;
+        }
+        while (!string.IsNullOrEmpty(continuation));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(key);
+        return await read.ExecuteAsync(async ct => (await blob.ExistsAsync(ct)).Value, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The pipeline covers the request and its headers; the body then streams from the connection, and a connection
+    /// lost mid-body surfaces to the reader as an <see cref="IOException"/>. Use <see cref="ReadAllBytesAsync"/> when
+    /// the whole object should be retried.
+    /// </remarks>
+    public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(key);
+        try
+        {
+            var result = await read.ExecuteAsync(
+                async ct => (await blob.DownloadStreamingAsync(cancellationToken: ct)).Value, cancellationToken);
+            return result.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw NotFound(key, e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> ReadAllBytesAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(key);
+        try
+        {
+            return await read.ExecuteAsync(
+                async ct => (await blob.DownloadContentAsync(ct)).Value.Content.ToArray(), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw NotFound(key, e);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A non-seekable stream is first buffered in memory so that every retry can send it again.</remarks>
+    public async Task WriteAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var blob = Blob(key);
+        if (!content.CanSeek)
+        {
+            var buffer = new MemoryStream();
+            await content.CopyToAsync(buffer, cancellationToken);
+            buffer.Position = 0;
+            content = buffer;
+        }
+
+        var start = content.Position;
+        await WithContainerAsync(
+            async ct =>
+            {
+                content.Position = start;
+                await blob.UploadAsync(content, new BlobUploadOptions(), ct);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task WriteAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(key);
+        var data = BinaryData.FromBytes(content);
+        await WithContainerAsync(
+            async ct =>
+            {
+                await blob.UploadAsync(data, new BlobUploadOptions(), ct);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// When an attempt was retried and the service then reports that the blob exists, the lost answer may have been
+    /// our own success: if the stored bytes equal <paramref name="content"/> this returns true.
+    /// </remarks>
+    public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(key);
+        var data = BinaryData.FromBytes(content);
+        var attempts = 0;
+        try
+        {
+            return await WithContainerAsync(
+                async ct =>
+                {
+                    Interlocked.Increment(ref attempts);
+                    var conditions = new BlobRequestConditions { IfNoneMatch = ETag.All };
+                    await blob.UploadAsync(data, new BlobUploadOptions { Conditions = conditions }, ct);
+                    return true;
+                },
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return attempts > 1 && (await ReadAllBytesAsync(key, cancellationToken)).AsSpan().SequenceEqual(content.Span);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var blob = Blob(key);
+        await write.ExecuteAsync(
+            async ct => await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, null, ct), cancellationToken);
+    }
+
+    private BlobClient Blob(string key)
+    {
+        ObjectKeys.Validate(key);
+        return container.GetBlobClient(rootSlash + key);
+    }
+
+    private async Task<Page<BlobItem>?> FirstPageAsync(GetBlobsOptions options, string? continuation, CancellationToken ct)
+    {
+        await foreach (var page in container.GetBlobsAsync(options, ct).AsPages(continuation, PageSize))
+        {
+            return page;
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs a write; when the container does not exist yet, creates it and runs the write once more.</summary>
+    private async Task<T> WithContainerAsync<T>(Func<CancellationToken, ValueTask<T>> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await write.ExecuteAsync(action, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            await write.ExecuteAsync(async ct => await container.CreateIfNotExistsAsync(cancellationToken: ct), cancellationToken);
+            return await write.ExecuteAsync(action, cancellationToken);
+        }
+    }
+
+    private FileNotFoundException NotFound(string key, Exception inner) =>
+        new($"No object '{key}' in {Location}.", key, inner);
+}
