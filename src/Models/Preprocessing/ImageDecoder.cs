@@ -24,12 +24,12 @@ public static class ImageDecoder
         // One copy of the encoded bytes into native memory keeps this method free of unsafe code; it costs a memcpy,
         // small next to the decode itself.
         using var data = SKData.CreateCopy(encoded);
-        using var codec = SKCodec.Create(data, out var createResult);
+        using var codec = SKCodec.Create(data);
         if (codec is null)
         {
             throw new ImageDecodeException(
                 $"Not a decodable image ({encoded.Length} bytes, starts with {Signature(encoded)}): the header was not "
-                + $"recognised as JPEG, PNG, WebP, BMP or GIF, or it is corrupt (Skia: {createResult}).");
+                + "recognised as JPEG, PNG, WebP, BMP or GIF, or it is too corrupt or short to read.");
         }
 
         var format = codec.EncodedFormat.ToString().ToLowerInvariant();

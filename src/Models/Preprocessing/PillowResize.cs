@@ -97,11 +97,13 @@ public static class PillowResize
                         rgb.Slice((rowStart + y) * width * 3, width * 3), horizontal, left, regionWidth, temp.Slice(y * rowBytes, rowBytes));
                 }
 
-                (intermediate, stride, offset, firstRow) = (temp, rowBytes, 0, rowStart);
+                intermediate = temp;
+                (stride, offset, firstRow) = (rowBytes, 0, rowStart);
             }
             else
             {
-                (intermediate, stride, offset, firstRow) = (rgb, width * 3, left * 3, 0);
+                intermediate = rgb;
+                (stride, offset, firstRow) = (width * 3, left * 3, 0);
             }
 
             for (var yy = 0; yy < regionHeight; yy++)
