@@ -165,12 +165,29 @@ public sealed class SafeTensorsReader : IDisposable
         }
         var elementSize = info.DType.ElementSize();
         var chunkElements = MaxChunkBytes / elementSize;
-        using var flat = tensor.view(-1);
-        for (long first = 0; first < info.ElementCount; first += chunkElements)
+        var flat = tensor.view(-1);
+        try
         {
-            var count = Math.Min(chunkElements, info.ElementCount - first);
-            using var piece = flat.narrow(0, first, count);
-            buffer.ReadSpan(start + (ulong)(first * elementSize), piece.bytes);
+            for (long first = 0; first < info.ElementCount; first += chunkElements)
+            {
+                var count = Math.Min(chunkElements, info.ElementCount - first);
+                var piece = flat.narrow(0, first, count);
+                buffer.ReadSpan(start + (ulong)(first * elementSize), piece.bytes);
+                DisposeUnlessSame(piece, tensor);
+            }
+        }
+        finally
+        {
+            DisposeUnlessSame(flat, tensor);
+        }
+    }
+
+    // TorchSharp returns the receiver itself from some calls; disposing it would destroy the result tensor.
+    private static void DisposeUnlessSame(torch.Tensor temporary, torch.Tensor result)
+    {
+        if (!ReferenceEquals(temporary, result))
+        {
+            temporary.Dispose();
         }
     }
 
