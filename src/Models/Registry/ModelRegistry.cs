@@ -6,6 +6,7 @@ public static class ModelRegistry
     // Each family contributes its table here (e.g. ConvNeXtVariants.All).
     private static readonly ModelVariant[] Variants =
     [
+        .. Pipeline.Models.Vision.VisionTransformerVariants.All,
     ];
 
     private static readonly Dictionary<string, ModelVariant> ByName =

@@ -1,0 +1,47 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Models.Vision;
+
+/// <summary>
+/// timm <c>Attention</c>: fused <c>qkv</c> Linear(D, 3D) whose output rows are [q; k; v] (heads split as
+/// reshape(B, N, 3, H, hd)), scaled dot-product attention with scale hd^-0.5, and the output projection <c>proj</c>.
+/// </summary>
+public sealed class ViTAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear qkv;
+    private readonly Linear proj;
+    private readonly int _numHeads;
+    private readonly int _headDim;
+
+    /// <summary>Creates the attention of width <paramref name="dim"/> with <paramref name="numHeads"/> heads.</summary>
+    public ViTAttention(int dim, int numHeads, bool qkvBias = true, Device? device = null)
+        : base(nameof(ViTAttention))
+    {
+        if (dim % numHeads != 0)
+        {
+            throw new ArgumentException($"embed dim {dim} is not a multiple of the head count {numHeads}", nameof(numHeads));
+        }
+        _numHeads = numHeads;
+        _headDim = dim / numHeads;
+        qkv = nn.Linear(dim, dim * 3, hasBias: qkvBias, device: device);
+        proj = nn.Linear(dim, dim, hasBias: true, device: device);
+        RegisterComponents();
+    }
+
+    /// <summary>[B, N, D] -> [B, N, D].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var b = x.shape[0];
+        var n = x.shape[1];
+        var c = x.shape[2];
+        // [B, N, 3, H, hd] -> [3, B, H, N, hd]: views only; the fused CPU attention kernel reads strided q, k, v.
+        var parts = qkv.forward(x).view(b, n, 3, _numHeads, _headDim).permute(2, 0, 3, 1, 4).unbind(0);
+        // Default scale of scaled_dot_product_attention is hd^-0.5, the ViT scale.
+        var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
+        var merged = attended.transpose(1, 2).reshape(b, n, c);
+        return proj.forward(merged).MoveToOuterDisposeScope();
+    }
+}
