@@ -107,6 +107,64 @@ public sealed class SafeTensorsHeaderTests : IDisposable
         Assert.Equal(new long[] { 0, 3 }, a.shape);
     }
 
+    [Fact]
+    public void EveryTruncationIsRefused()
+    {
+        var bytes = SmallValidFile();
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            var path = WriteFile("truncated", bytes[..length]);
+            var error = Record.Exception(() => SafeTensorsReader.Open(path).Dispose());
+            Assert.True(error is InvalidDataException, $"truncated to {length} of {bytes.Length} bytes: expected InvalidDataException, saw {error?.GetType().Name ?? "success"}");
+        }
+    }
+
+    [Fact]
+    public void RandomCorruptionIsRefusedOrReadsNeverCrashes()
+    {
+        var original = SmallValidFile();
+        var headerEnd = 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(original);
+        var random = new Random(1234);
+        var refused = 0;
+        for (var trial = 0; trial < 400; trial++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                bytes[random.Next(headerEnd)] = (byte)random.Next(256);
+            }
+            var path = WriteFile("corrupt", bytes);
+            var error = Record.Exception(() =>
+            {
+                using var reader = SafeTensorsReader.Open(path);
+                foreach (var tensor in reader.ReadAll().Values)
+                {
+                    tensor.Dispose();
+                }
+            });
+            Assert.True(error is null or InvalidDataException, $"trial {trial}: expected success or InvalidDataException, saw {error}");
+            refused += error is null ? 0 : 1;
+        }
+        Assert.True(refused > 100, $"expected most corruptions to be refused, saw {refused} of 400");
+    }
+
+    private static byte[] SmallValidFile()
+    {
+        var tensors = new Dictionary<string, TorchSharp.torch.Tensor>
+        {
+            ["weight"] = SafeTensorsWriterTests.Random(TorchSharp.torch.ScalarType.Float32, [2, 3], 1),
+            ["count"] = TorchSharp.torch.tensor(5L),
+            ["half"] = SafeTensorsWriterTests.Random(TorchSharp.torch.ScalarType.Float16, [3], 2),
+        };
+        using var stream = new MemoryStream();
+        SafeTensorsWriter.Write(stream, tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        foreach (var tensor in tensors.Values)
+        {
+            tensor.Dispose();
+        }
+        return stream.ToArray();
+    }
+
     /// <summary>One tensor entry of a header, without the braces around the header.</summary>
     private static string T(string name, string dtype, string shape, long begin, long end) =>
         $"\"{name}\": {{\"dtype\": \"{dtype}\", \"shape\": {shape}, \"data_offsets\": [{begin}, {end}]}}";

@@ -60,6 +60,79 @@ public sealed class SafeTensorsReaderTests
         }
     }
 
+    // Bytes written by hand, so a swapped dtype mapping (F16/BF16, U8/I8, ...) cannot survive as it could a round trip.
+    [Fact]
+    public void DecodesEveryDTypeFromHandWrittenBytes()
+    {
+        var entries = new (string Name, string DType, byte[] Bytes, double[] Expected)[]
+        {
+            ("f64", "F64", [0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0, 0, 0, 0, 0, 0, 0, 0xC0], [1.0, -2.0]),
+            ("i64", "I64", [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 1, 0, 0, 0, 0, 0, 0], [-1, 256]),
+            ("f32", "F32", [0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0], [1.0, -2.0]),
+            ("i32", "I32", [0xFE, 0xFF, 0xFF, 0xFF, 0x01, 0x02, 0, 0], [-2, 513]),
+            ("bf16", "BF16", [0x80, 0x3F, 0x00, 0xC0], [1.0, -2.0]),
+            ("f16", "F16", [0x00, 0x3C, 0x00, 0xC0], [1.0, -2.0]),
+            ("i16", "I16", [0xFF, 0xFF, 0x00, 0x01], [-1, 256]),
+            ("i8", "I8", [0xFF, 0x7F], [-1, 127]),
+            ("u8", "U8", [0xFF, 0x7F], [255, 127]),
+        };
+        var header = new System.Text.StringBuilder("{");
+        var data = new List<byte>();
+        foreach (var (name, dtype, bytes, _) in entries)
+        {
+            header.Append($"\"{name}\": {{\"dtype\": \"{dtype}\", \"shape\": [2], \"data_offsets\": [{data.Count}, {data.Count + bytes.Length}]}},");
+            data.AddRange(bytes);
+        }
+        var json = System.Text.Encoding.UTF8.GetBytes(header.ToString().TrimEnd(',') + "}");
+        var file = new byte[8 + json.Length + data.Count];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
+        json.CopyTo(file, 8);
+        data.CopyTo(file, 8 + json.Length);
+        var folder = CheckpointFixtures.NewScratchFolder();
+        try
+        {
+            var path = Path.Combine(folder, "dtypes.safetensors");
+            File.WriteAllBytes(path, file);
+            using var reader = SafeTensorsReader.Open(path);
+            foreach (var (name, dtype, _, expected) in entries)
+            {
+                using var tensor = reader.ReadTensor(name);
+                Assert.True(SafeTensorDTypes.TryParse(dtype, out var parsed));
+                Assert.Equal(parsed.ToScalarType(), tensor.dtype);
+                using var asDouble = tensor.to_type(torch.ScalarType.Float64);
+                Assert.Equal(expected, asDouble.data<double>().ToArray());
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ConcurrentReadsAgreeWithSequentialReads()
+    {
+        using var reader = SafeTensorsReader.Open(CheckpointFixtures.Model("efficientnetv2_tiny", "weights_timm.safetensors"));
+        var expected = reader.Tensors.ToDictionary(t => t.Name, t =>
+        {
+            using var tensor = reader.ReadTensor(t.Name);
+            return tensor.bytes.ToArray();
+        });
+        var mismatches = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 8, worker =>
+        {
+            foreach (var info in reader.Tensors.Skip(worker).Concat(reader.Tensors.Take(worker)))
+            {
+                using var tensor = reader.ReadTensor(info.Name);
+                if (!tensor.bytes.SequenceEqual(expected[info.Name]))
+                {
+                    mismatches.Add(info.Name);
+                }
+            }
+        });
+        Assert.True(mismatches.IsEmpty, $"expected identical bytes from every thread, saw differences in {string.Join(", ", mismatches.Distinct())}");
+    }
+
     [Fact]
     public void UnknownNameIsKeyNotFoundNamingIt()
     {
