@@ -22,34 +22,7 @@ public static class StateDictLoader
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(state);
         var targets = module.state_dict();
-        var missing = targets.Keys.Where(k => !state.ContainsKey(k)).ToList();
-        var unexpected = state.Keys.Where(k => !targets.ContainsKey(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
-        var misShaped = new List<string>();
-        foreach (var (key, target) in targets)
-        {
-            if (state.TryGetValue(key, out var source) && !source.shape.SequenceEqual(target.shape))
-            {
-                misShaped.Add($"{key} (module {SafeTensorsHeader.Describe(target.shape)}, checkpoint {SafeTensorsHeader.Describe(source.shape)})");
-            }
-        }
-        if (missing.Count + unexpected.Count + misShaped.Count > 0)
-        {
-            var parts = new List<string>();
-            if (missing.Count > 0)
-            {
-                parts.Add($"{missing.Count} missing key(s): {List(missing)}");
-            }
-            if (unexpected.Count > 0)
-            {
-                parts.Add($"{unexpected.Count} unexpected key(s): {List(unexpected)}");
-            }
-            if (misShaped.Count > 0)
-            {
-                parts.Add($"{misShaped.Count} shape mismatch(es): {List(misShaped)}");
-            }
-            throw new InvalidDataException(
-                $"state dict does not match module {module.GetName()} ({targets.Count} keys expected, {state.Count} given): {string.Join("; ", parts)}");
-        }
+        Check(module, targets, state.ToDictionary(kv => kv.Key, kv => kv.Value.shape), "checkpoint");
         using (torch.no_grad())
         {
             foreach (var (key, target) in targets)
@@ -58,6 +31,60 @@ public static class StateDictLoader
                 target.copy_(state[key]);
             }
         }
+    }
+
+    /// <summary>
+    /// The same check against the checkpoint's headers (no tensor data is read for it), then reads, copies and
+    /// disposes one tensor at a time, so peak memory is the module plus its largest tensor.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Missing, unexpected or mis-shaped keys, or a malformed checkpoint.</exception>
+    public static void LoadStrict(torch.nn.Module module, Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var targets = module.state_dict();
+        Check(module, targets, checkpoint.Names.ToDictionary(n => n, n => checkpoint.GetInfo(n).Shape), $"checkpoint '{checkpoint.Path}'");
+        using (torch.no_grad())
+        {
+            foreach (var (key, target) in targets)
+            {
+                using var source = checkpoint.Read(key);
+                target.copy_(source);
+            }
+        }
+    }
+
+    private static void Check(torch.nn.Module module, Dictionary<string, torch.Tensor> targets, Dictionary<string, long[]> shapes, string what)
+    {
+        var missing = targets.Keys.Where(k => !shapes.ContainsKey(k)).ToList();
+        var unexpected = shapes.Keys.Where(k => !targets.ContainsKey(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var misShaped = new List<string>();
+        foreach (var (key, target) in targets)
+        {
+            if (shapes.TryGetValue(key, out var shape) && !shape.SequenceEqual(target.shape))
+            {
+                misShaped.Add($"{key} (module {SafeTensorsHeader.Describe(target.shape)}, checkpoint {SafeTensorsHeader.Describe(shape)})");
+            }
+        }
+        if (missing.Count + unexpected.Count + misShaped.Count == 0)
+        {
+            return;
+        }
+        var parts = new List<string>();
+        if (missing.Count > 0)
+        {
+            parts.Add($"{missing.Count} missing key(s): {List(missing)}");
+        }
+        if (unexpected.Count > 0)
+        {
+            parts.Add($"{unexpected.Count} unexpected key(s): {List(unexpected)}");
+        }
+        if (misShaped.Count > 0)
+        {
+            parts.Add($"{misShaped.Count} shape mismatch(es): {List(misShaped)}");
+        }
+        throw new InvalidDataException(
+            $"{what} does not match module {module.GetName()} ({targets.Count} keys expected, {shapes.Count} given): {string.Join("; ", parts)}");
     }
 
     private static string List(IReadOnlyList<string> keys) =>

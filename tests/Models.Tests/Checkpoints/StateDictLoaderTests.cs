@@ -57,6 +57,37 @@ public sealed class StateDictLoaderTests
     }
 
     [Fact]
+    public void LoadsFromCheckpointOneTensorAtATimeAndChecksHeadersFirst()
+    {
+        var folder = CheckpointFixtures.NewScratchFolder();
+        try
+        {
+            using var module = NewModule();
+            var state = Randomised(module, torch.ScalarType.Float32);
+            var path = Path.Combine(folder, "model.safetensors");
+            SafeTensorsWriter.Write(path, state);
+            using (var checkpoint = Checkpoint.Open(folder))
+            {
+                StateDictLoader.LoadStrict(module, checkpoint);
+            }
+            foreach (var (key, target) in module.state_dict())
+            {
+                Assert.True(target.allclose(state[key], rtol: 0, atol: 0), $"{key}: expected the checkpoint's values");
+            }
+
+            state["bn.num_batches_tracked"] = torch.tensor(new long[] { 3 });
+            SafeTensorsWriter.Write(path, state);
+            using var bad = Checkpoint.Open(path);
+            var error = Assert.Throws<InvalidDataException>(() => StateDictLoader.LoadStrict(module, bad));
+            Assert.Contains("bn.num_batches_tracked (module [], checkpoint [1])", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void LongKeyListsAreCut()
     {
         using var module = NewModule();
