@@ -1,0 +1,80 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Pipeline.Models.Embedding;
+using Pipeline.Storage;
+
+namespace Pipeline.Grains.Workers;
+
+/// <summary>
+/// Streams one shard through bounded stages: read + decode + preprocess run concurrently ahead of the model (a bounded
+/// channel of in-flight samples, in listing order), batches go through the model as soon as they fill, so decoding
+/// overlaps the forward pass. Rows come out in listing order; failed samples have neither an embedding nor metadata.
+/// </summary>
+public sealed class ShardPipeline(ILogger logger)
+{
+    public async Task<ShardEmbeddings> RunAsync(int shard, string inputRoot, IReadOnlyList<string> keys, SampleReader reader,
+        ImageEmbedder embedder, int batchSize, CancellationToken cancellationToken)
+    {
+        int dim = embedder.EmbeddingDim, pixelsPerImage = embedder.PixelsPerImage;
+        int patchFloats = embedder.PatchTokenCount * embedder.PatchTokenDim;
+        var embeddings = new float[keys.Count * dim];
+        var patches = embedder.WritesPatchTokens ? new float[keys.Count * patchFloats] : null;
+        var metadata = new List<Storage.EmbeddingMetadataRow>(keys.Count);
+        var failures = new List<FailureRow>();
+        var batch = new float[batchSize * pixelsPerImage];
+        var pending = new List<PreparedSample>(batchSize);
+        var inFlight = Channel.CreateBounded<Task<PreparedSample>>(
+            new BoundedChannelOptions(Math.Max(2 * batchSize, 8)) { SingleReader = true, SingleWriter = true });
+
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var key in keys) await inFlight.Writer.WriteAsync(reader.ReadAsync(key, cancellationToken), cancellationToken);
+            }
+            finally
+            {
+                inFlight.Writer.Complete();
+            }
+        }, cancellationToken);
+
+        var waited = Stopwatch.StartNew();
+        await foreach (var next in inFlight.Reader.ReadAllAsync(cancellationToken))
+        {
+            var sample = await next;
+            if (sample.Pixels is null)
+            {
+                failures.Add(new FailureRow { ImagePath = PathOf(inputRoot, sample.Key), Stage = sample.FailedStage!, Error = sample.Error! });
+                continue;
+            }
+            sample.Pixels.AsSpan(0, pixelsPerImage).CopyTo(batch.AsSpan(pending.Count * pixelsPerImage));
+            ArrayPool<float>.Shared.Return(sample.Pixels);
+            pending.Add(sample);
+            if (pending.Count == batchSize) Flush();
+        }
+        Flush();
+        await producer;
+        return new ShardEmbeddings(embeddings[..(metadata.Count * dim)], dim, metadata, failures,
+            patches?[..(metadata.Count * patchFloats)], embedder.PatchTokenCount, embedder.PatchTokenDim);
+
+        void Flush()
+        {
+            if (pending.Count == 0) return;
+            var readMs = waited.Elapsed.TotalMilliseconds;
+            var infer = Stopwatch.StartNew();
+            var result = embedder.Embed(batch, pending.Count);
+            result.Embeddings.CopyTo(embeddings.AsSpan(metadata.Count * dim));
+            result.PatchTokens?.CopyTo(patches.AsSpan(metadata.Count * patchFloats));
+            foreach (var s in pending)
+                metadata.Add(new Storage.EmbeddingMetadataRow { ImagePath = PathOf(inputRoot, s.Key), Shard = shard, Row = metadata.Count, Width = s.Width, Height = s.Height });
+            logger.LogDebug("shard {Shard}: batch of {Count} waited {ReadMs:F0} ms for input, inferred in {InferMs:F0} ms",
+                shard, pending.Count, readMs, infer.Elapsed.TotalMilliseconds);
+            pending.Clear();
+            waited.Restart();
+        }
+    }
+
+    private static string PathOf(string inputRoot, string key) => $"{inputRoot.TrimEnd('/')}/{key}";
+}
