@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Pipeline.Grains;
+using Pipeline.Silo;
+using Pipeline.Storage;
+using Pipeline.Storage.Azurite;
+
+namespace Pipeline.Grains.Tests;
+
+/// <summary>
+/// One in-process Orleans cluster (one silo, one embed worker) over a real Azurite started for the test run, shared by
+/// the job tests. Nothing needs to run beforehand.
+/// </summary>
+public sealed class EmbedClusterFixture : IAsyncLifetime
+{
+    private InProcessTestCluster? cluster;
+
+    public AzuriteServer Azurite { get; private set; } = null!;
+
+    public IGrainFactory Grains => cluster!.Client;
+
+    public IObjectStoreFactory Stores => cluster!.Silos[0].ServiceProvider.GetRequiredService<IObjectStoreFactory>();
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await AzuriteServer.StartAsync();
+        var connectionString = Azurite.ConnectionString;
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(GrainStorageNames.Jobs);
+            silo.Services.Configure<StorageOptions>(o => o.ConnectionString = connectionString);
+            silo.Services.Configure<Workers.WorkerOptions>(o => o.IdlePollInterval = TimeSpan.FromMilliseconds(50));
+            silo.Services.AddPipelineSiloServices(workerSlots: 1);
+        });
+        cluster = builder.Build();
+        await cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (cluster is not null) await cluster.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EmbedClusterCollection : ICollectionFixture<EmbedClusterFixture>
+{
+    public const string Name = "embed cluster";
+}
