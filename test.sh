@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the test suite on a fresh Debian 12 machine with the .NET 10 SDK and Node 20: installs Azurite (npm) and the
+# NuGet packages, builds, and runs every test not marked Slow. Slow suites: ./test.sh --filter "Category=Slow".
+set -euo pipefail
+cd "$(dirname "$0")"
+filter="Category!=Slow"
+if [ "${1:-}" = "--filter" ]; then filter="$2"; shift 2; fi
+
+[ -d infra/azurite/node_modules/azurite ] || npm ci --prefix infra/azurite --no-audit --no-fund
+dotnet restore Pipeline.sln
+dotnet build Pipeline.sln --no-restore -c Debug
+
+log=$(mktemp)
+status=0
+dotnet test Pipeline.sln --no-build -c Debug --filter "$filter" "$@" 2>&1 | tee "$log" || status=$?
+# One closing line for the whole run, summed over the test assemblies.
+awk '/(Passed|Failed)!  *- Failed: / {
+       for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit $status
