@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SkiaSharp;
 
 namespace Pipeline.Models.Preprocessing;
@@ -60,7 +62,20 @@ internal static class ImageOrientation
     private static void DropAlpha(ReadOnlySpan<byte> rgba, Span<byte> rgb)
     {
         var pixels = rgb.Length / 3;
-        for (int i = 0, s = 0, d = 0; i < pixels; i++, s += 4, d += 3)
+        int i = 0, s = 0, d = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // Four pixels per step: 16 bytes in, 12 out; the 16-byte store's last 4 bytes are rewritten by the next step.
+            var keep = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0xFF, 0xFF, 0xFF, 0xFF);
+            ref var source = ref MemoryMarshal.GetReference(rgba);
+            ref var destination = ref MemoryMarshal.GetReference(rgb);
+            for (; s + 16 <= rgba.Length && d + 16 <= rgb.Length; i += 4, s += 16, d += 12)
+            {
+                Vector128.Shuffle(Vector128.LoadUnsafe(ref source, (nuint)s), keep).StoreUnsafe(ref destination, (nuint)d);
+            }
+        }
+
+        for (; i < pixels; i++, s += 4, d += 3)
         {
             rgb[d] = rgba[s];
             rgb[d + 1] = rgba[s + 1];
