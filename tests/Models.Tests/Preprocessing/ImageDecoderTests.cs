@@ -91,8 +91,10 @@ public sealed class ImageDecoderTests
     [InlineData(0)] // gray, 16 bits
     public void SixteenBitPngGivesTheHighByte(int colorType)
     {
-        // Samples chosen so that the high byte (Pillow's RGB;16B unpacking) and round(v / 257) agree.
-        ushort[] samples = [0x0000, 0x1200, 0x7F40, 0xABCD, 0xFFFF, 0x8080];
+        // The high byte is what Pillow's RGB;16B unpacker keeps for 16-bit RGB. (Pillow opens 16-bit gray as I;16,
+        // whose convert("RGB") clips values to 255 instead; the decoder deliberately gives the high byte there too.)
+        // 0x12FF and 0x00FF tell truncation apart from rounding (round(v / 257) would give 19 and 1).
+        ushort[] samples = [0x0000, 0x12FF, 0x7F40, 0xABCD, 0xFFFF, 0x00FF];
         var channels = colorType == 2 ? 3 : 1;
         var pixels = samples.Length / channels;
         var rows = new byte[samples.Length * 2];
@@ -110,7 +112,7 @@ public sealed class ImageDecoderTests
             {
                 var sample = samples[(p * channels) + (channels == 3 ? c : 0)];
                 var seen = image.Rgb[(p * 3) + c];
-                Assert.True(Math.Abs(seen - (sample >> 8)) <= 1, $"pixel {p} channel {c}: 16-bit {sample:X4} expected ~{sample >> 8}, saw {seen}");
+                Assert.True(seen == sample >> 8, $"pixel {p} channel {c}: 16-bit {sample:X4} expected {sample >> 8}, saw {seen}");
             }
         }
     }

@@ -134,7 +134,7 @@ public sealed class ImagePreprocessorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    [Trait("Category", "Slow")]
+    [Trait("Category", "Slow")] // a timing measurement: kept out of the default run, not slow in itself (~6 s)
     public void MeasuresDecodePlusPreprocessThroughputOnOneThread()
     {
         var jpeg = PreprocessFixtures.Jpeg("china");
@@ -145,22 +145,27 @@ public sealed class ImagePreprocessorTests(ITestOutputHelper output)
             ImagePreprocessor.Preprocess(ImageDecoder.Decode(jpeg), config, destination);
         }
 
+        // CPU time of this process as well as wall time: the machine is shared, and CPU time is what a worker core pays.
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var decodeTime = TimeSpan.Zero;
-        var total = Stopwatch.StartNew();
+        var wall = Stopwatch.StartNew();
         var count = 0;
-        while (total.Elapsed < TimeSpan.FromSeconds(5))
+        while (wall.Elapsed < TimeSpan.FromSeconds(5))
         {
-            var start = total.Elapsed;
+            var start = wall.Elapsed;
             var image = ImageDecoder.Decode(jpeg);
-            decodeTime += total.Elapsed - start;
+            decodeTime += wall.Elapsed - start;
             ImagePreprocessor.Preprocess(image, config, destination);
             count++;
         }
 
-        var seconds = total.Elapsed.TotalSeconds;
+        var seconds = wall.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         output.WriteLine(
-            $"640x427 JPEG -> 224x224 (timm bicubic): {count / seconds:F0} images/s on one thread; "
-            + $"decode {decodeTime.TotalMilliseconds / count:F2} ms, preprocess {(seconds * 1000 - decodeTime.TotalMilliseconds) / count:F2} ms per image");
-        Assert.True(count / seconds > 20, $"expected more than 20 images/s, saw {count / seconds:F1}");
+            $"640x427 JPEG -> 224x224 (timm bicubic), one thread: {count / seconds:F0} images/s wall, {count / cpuSeconds:F0} per CPU-second; "
+            + $"decode {decodeTime.TotalMilliseconds / count:F2} ms, preprocess {((seconds * 1000) - decodeTime.TotalMilliseconds) / count:F2} ms per image (wall)");
+        Assert.True(count / cpuSeconds > 20, $"expected more than 20 images per CPU-second, saw {count / cpuSeconds:F1}");
     }
 }
