@@ -7,6 +7,7 @@ public static class ModelRegistry
     private static readonly ModelVariant[] Variants =
     [
         .. Pipeline.Models.Vision.VisionTransformerVariants.All,
+        .. Pipeline.Models.Vision.ConvNeXtVariants.All,
     ];
 
     private static readonly Dictionary<string, ModelVariant> ByName =

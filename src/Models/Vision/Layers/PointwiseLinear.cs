@@ -1,0 +1,53 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Models.Vision.Layers;
+
+/// <summary>
+/// A linear map over the last (channel) dimension of a channels-last tensor whose weight is stored either as
+/// [out, in] (timm <c>nn.Linear</c>) or as [out, in, 1, 1] (timm's 1x1 <c>nn.Conv2d</c>, the <c>conv_mlp</c> ConvNeXts).
+/// Both store the same numbers; keeping the checkpoint's shape lets the state dict load one to one while a single
+/// fused <c>linear</c> (GEMM) serves both layouts.
+/// </summary>
+public sealed class PointwiseLinear : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter? bias;
+    private readonly long _in;
+    private readonly long _out;
+
+    /// <summary>Creates the layer with PyTorch's default (Kaiming-uniform) initialisation.</summary>
+    /// <param name="inFeatures">Input channels.</param>
+    /// <param name="outFeatures">Output channels.</param>
+    /// <param name="convShape">Store the weight as [out, in, 1, 1] instead of [out, in].</param>
+    /// <param name="hasBias">Whether the layer has a bias.</param>
+    /// <param name="device">Where to allocate (use <c>meta</c> to size a model without memory).</param>
+    public PointwiseLinear(long inFeatures, long outFeatures, bool convShape, bool hasBias = true, Device? device = null)
+        : base(nameof(PointwiseLinear))
+    {
+        _in = inFeatures;
+        _out = outFeatures;
+        long[] shape = convShape ? [outFeatures, inFeatures, 1, 1] : [outFeatures, inFeatures];
+        var bound = 1.0 / Math.Sqrt(inFeatures);
+        weight = new Parameter(torch.empty(shape, device: device));
+        bias = hasBias ? new Parameter(torch.empty(outFeatures, device: device)) : null;
+        using (torch.no_grad())
+        {
+            nn.init.uniform_(weight, -bound, bound);
+            if (bias is not null)
+            {
+                nn.init.uniform_(bias, -bound, bound);
+            }
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>Applies the map to [..., in] and returns [..., out].</summary>
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = torch.NewDisposeScope();
+        var w = weight.dim() == 2 ? weight : weight.view(_out, _in);
+        return nn.functional.linear(input, w, bias).MoveToOuterDisposeScope();
+    }
+}

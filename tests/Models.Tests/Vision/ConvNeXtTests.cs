@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Pipeline.Models.Checkpoints;
+using Pipeline.Models.Registry;
+using Pipeline.Models.Vision;
+using TorchSharp;
+using Xunit.Abstractions;
+
+namespace Pipeline.Models.Tests.Vision;
+
+public sealed class ConvNeXtTests(ITestOutputHelper output)
+{
+    private const string Case = "convnext_v1_tiny";
+    private const double Tolerance = 1e-5;
+
+    [Theory]
+    [InlineData(CheckpointNaming.Timm, "weights_timm.safetensors")]
+    [InlineData(CheckpointNaming.HuggingFace, "weights_hf.safetensors")]
+    [InlineData(CheckpointNaming.Original, "weights_orig.safetensors")]
+    public void MatchesTimmOutputs(CheckpointNaming naming, string weightsFile)
+    {
+        var fixture = ConvNetFixtures.Config(Case);
+        var config = naming == CheckpointNaming.HuggingFace
+            ? ConvNeXtConfig.FromHuggingFace(fixture.GetProperty("hf_config"))
+            : ConvNeXtConfig.FromTimm(fixture.GetProperty("timm_model").GetString()!, fixture.GetProperty("timm_kwargs"));
+        var numClasses = fixture.GetProperty("num_classes").GetInt32();
+
+        using var model = config.Create(numClasses, device: null);
+        var raw = ConvNetFixtures.Read(Case, weightsFile);
+        var state = config.ToTimmNames(raw, naming);
+        StateDictLoader.LoadStrict(model, state);
+        ConvNetFixtures.Dispose(raw.Values.Concat(state.Values));
+        model.eval();
+
+        var input = ConvNetFixtures.Read(Case, "input.safetensors");
+        var expected = ConvNetFixtures.Read(Case, "expected.safetensors");
+        using var noGrad = torch.no_grad();
+        using var features = model.forward_features(input["pixel_values"]);
+        using var pooled = model.forward_head(features, pre_logits: true);
+        using var logits = model.forward_head(features);
+        using var full = model.forward(input["pixel_values"]);
+
+        var dFeatures = ConvNetFixtures.MaxAbsDiff(expected["features"], features, "features");
+        var dPooled = ConvNetFixtures.MaxAbsDiff(expected["pooled"], pooled, "pooled");
+        var dLogits = ConvNetFixtures.MaxAbsDiff(expected["logits"], logits, "logits");
+        var dFull = ConvNetFixtures.MaxAbsDiff(expected["logits"], full, "forward");
+        var report = $"{naming}: max |diff| features {dFeatures:E2}, pooled {dPooled:E2}, logits {dLogits:E2}, forward {dFull:E2} (tolerance {Tolerance:E0})";
+        output.WriteLine(report);
+        Assert.True(dFeatures <= Tolerance && dPooled <= Tolerance && dLogits <= Tolerance && dFull <= Tolerance, report);
+        ConvNetFixtures.Dispose(input.Values.Concat(expected.Values));
+    }
+
+    [Fact]
+    public void KeyMapsAgreeWithFixtureKeymap()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(ConvNetFixtures.PathOf(Case, "keymap.json")));
+        var count = 0;
+        foreach (var entry in doc.RootElement.EnumerateArray())
+        {
+            var timm = entry.GetProperty("timm").GetString()!;
+            var hf = entry.GetProperty("hf").GetString()!;
+            var orig = entry.GetProperty("orig").GetString()!;
+            Assert.Equal(timm, ConvNeXtKeyMap.FromHuggingFace(hf));
+            Assert.Equal(timm, ConvNeXtKeyMap.FromOriginal(orig));
+            count++;
+        }
+        Assert.Equal(65, count);
+    }
+
+    [Fact]
+    public void ModuleKeysEqualTimmCheckpointKeys()
+    {
+        var fixture = ConvNetFixtures.Config(Case);
+        var config = ConvNeXtConfig.FromTimm("convnext_tiny", fixture.GetProperty("timm_kwargs"));
+        using var model = config.Create(7, torch.device("meta"));
+        var raw = ConvNetFixtures.Read(Case, "weights_timm.safetensors");
+        var moduleShapes = model.state_dict().ToDictionary(kv => kv.Key, kv => string.Join("x", kv.Value.shape));
+        var fileShapes = raw.ToDictionary(kv => kv.Key, kv => string.Join("x", kv.Value.shape));
+        ConvNetFixtures.Dispose(raw.Values);
+        Assert.Equal(fileShapes.OrderBy(kv => kv.Key, StringComparer.Ordinal), moduleShapes.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void UnknownKeysPassThroughToStrictLoader()
+    {
+        var config = ConvNeXtConfig.FromTimm("convnext_tiny", null);
+        using var t = torch.zeros(3);
+        var mapped = config.ToTimmNames(new Dictionary<string, torch.Tensor> { ["convnext.pooler.weird"] = t }, CheckpointNaming.HuggingFace);
+        Assert.Equal(["convnext.pooler.weird"], mapped.Keys);
+    }
+
+    [Fact]
+    public void V2KeyMapsReshapeGrnAndMlpToTimmShapes()
+    {
+        var atto = ConvNeXtConfig.FromTimm("convnextv2_atto", null);
+        Assert.True(atto.ConvMlp);
+        using var grn = torch.ones(1, 1, 1, 160);
+        using var fc = torch.ones(160, 40);
+        var fromOrig = atto.ToTimmNames(new Dictionary<string, torch.Tensor>
+        {
+            ["stages.0.1.grn.gamma"] = grn,
+            ["stages.0.1.pwconv1.weight"] = fc,
+        }, CheckpointNaming.Original);
+        Assert.Equal([160L], fromOrig["stages.0.blocks.1.mlp.grn.weight"].shape);
+        Assert.Equal([160L, 40L, 1L, 1L], fromOrig["stages.0.blocks.1.mlp.fc1.weight"].shape);
+
+        var fromHf = ConvNeXtConfig.FromTimm("convnextv2_tiny", null).ToTimmNames(new Dictionary<string, torch.Tensor>
+        {
+            ["convnextv2.encoder.stages.2.layers.3.grn.bias"] = grn,
+        }, CheckpointNaming.HuggingFace);
+        Assert.Equal([160L], fromHf["stages.2.blocks.3.mlp.grn.bias"].shape);
+    }
+
+    [Fact]
+    public void HuggingFaceConfigKeepsItsFinalNormEpsilon()
+    {
+        using var doc = JsonDocument.Parse("""
+            {"model_type": "convnextv2", "hidden_sizes": [40, 80, 160, 320], "depths": [2, 2, 6, 2], "layer_norm_eps": 1e-12}
+            """);
+        var config = ConvNeXtConfig.FromHuggingFace(doc.RootElement);
+        Assert.Equal(1e-12, config.HeadNormEps);
+        Assert.Equal(1e-6, config.NormEps);
+        Assert.True(config.UseGrn);
+        Assert.Null(config.LayerScaleInit);
+        Assert.False(config.ConvMlp);
+
+        using var v1 = JsonDocument.Parse("""{"model_type": "convnext", "hidden_sizes": [96, 192, 384, 768], "depths": [3, 3, 9, 3]}""");
+        var tiny = ConvNeXtConfig.FromHuggingFace(v1.RootElement);
+        Assert.Equal(ConvNeXtConfig.HuggingFaceDefaultLayerNormEps, tiny.HeadNormEps);
+        Assert.Equal(1e-6, tiny.LayerScaleInit);
+    }
+
+    [Fact]
+    public void RejectsWhatItCannotBuild()
+    {
+        Assert.Throws<ArgumentException>(() => ConvNeXtConfig.FromTimm("convnext_unknown", null));
+        using var hnf = JsonDocument.Parse("""{"head_norm_first": true}""");
+        Assert.Throws<NotSupportedException>(() => ConvNeXtConfig.FromTimm("convnext_tiny", hnf.RootElement));
+        using var vit = JsonDocument.Parse("""{"model_type": "vit"}""");
+        Assert.Throws<ArgumentException>(() => ConvNeXtConfig.FromHuggingFace(vit.RootElement));
+    }
+}
