@@ -1,4 +1,3 @@
-using System.Buffers;
 using SkiaSharp;
 
 namespace Pipeline.Models.Preprocessing;
@@ -39,7 +38,7 @@ public static class ImageDecoder
         var (width, height) = ScaledSize(codec, options.ScaledJpegMinShortSide);
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgbaLength = checked(width * height * 4);
-        var rgba = ArrayPool<byte>.Shared.Rent(rgbaLength);
+        var rgba = ByteBuffers.Rent(rgbaLength);
         try
         {
             // Unpremul keeps the stored colour of translucent pixels, as Pillow's convert("RGB") does. No colour space
@@ -62,7 +61,7 @@ public static class ImageDecoder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rgba);
+            ByteBuffers.Return(rgba);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Pipeline.Models.Registry;
 
 namespace Pipeline.Models.Preprocessing;
@@ -76,6 +75,8 @@ public static class ImagePreprocessor
 
         // rescale + normalise as a table over the 256 byte values: the same float32 operations in the same order as
         // torchvision (x.float() / 255, then (x - mean) / std), done once per channel value instead of per pixel.
+        // Hugging Face rescales in float64 (float32(x * (1/255))); that gives the same float32 for every byte value
+        // (a test checks all 256), so one table serves both.
         Span<float> table = stackalloc float[3 * 256];
         for (var c = 0; c < 3; c++)
         {
@@ -97,7 +98,7 @@ public static class ImagePreprocessor
         }
 
         int regionWidth = x1 - x0, regionHeight = y1 - y0;
-        var bytes = ArrayPool<byte>.Shared.Rent(regionWidth * regionHeight * 3);
+        var bytes = ByteBuffers.Rent(regionWidth * regionHeight * 3);
         try
         {
             var region = bytes.AsSpan(0, regionWidth * regionHeight * 3);
@@ -106,7 +107,7 @@ public static class ImagePreprocessor
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            ByteBuffers.Return(bytes);
         }
     }
 

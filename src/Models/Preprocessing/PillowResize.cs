@@ -1,4 +1,3 @@
-using System.Buffers;
 using Pipeline.Models.Registry;
 
 namespace Pipeline.Models.Preprocessing;
@@ -89,7 +88,7 @@ public static class PillowResize
             {
                 var horizontal = ResampleCoefficients.Get(width, newWidth, interpolation);
                 var rows = rowEnd - rowStart;
-                rented = ArrayPool<byte>.Shared.Rent(rows * rowBytes);
+                rented = ByteBuffers.Rent(rows * rowBytes);
                 var temp = rented.AsSpan(0, rows * rowBytes);
                 for (var y = 0; y < rows; y++)
                 {
@@ -123,7 +122,7 @@ public static class PillowResize
         {
             if (rented is not null)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                ByteBuffers.Return(rented);
             }
         }
     }

@@ -218,6 +218,20 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
+    public void ImageAboveThePooledBufferSizeDecodes()
+    {
+        // 3000 x 3000 needs 36 MB of RGBA, above the 32 MiB pooled-buffer limit: the unpooled path must give the same pixels.
+        var gray = new byte[3000 * 3000];
+        gray[0] = 9;
+        gray[^1] = 200;
+        var image = ImageDecoder.Decode(PngFiles.Encode(3000, 3000, 8, 0, gray));
+        Assert.Equal((3000, 3000), (image.Width, image.Height));
+        Assert.Equal(new byte[] { 9, 9, 9 }, image.Rgb[..3]);
+        Assert.Equal(new byte[] { 200, 200, 200 }, image.Rgb[^3..]);
+        Assert.Equal(0, image.Rgb[4500]);
+    }
+
+    [Fact]
     public void ScaledJpegDecodeIsOptInAndKeepsTheShortSideAboveTheTarget()
     {
         var jpeg = PreprocessFixtures.Jpeg("china");

@@ -125,6 +125,18 @@ public sealed class ImagePreprocessorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void HuggingFaceFloat64RescaleEqualsTheFloat32DivideForEveryByte()
+    {
+        // The preprocessor uses one rescale for both libraries; this is the fact that makes that exact.
+        for (var v = 0; v < 256; v++)
+        {
+            var torchvision = (float)v / 255f;
+            var huggingFace = (float)(v * (1.0 / 255));
+            Assert.True(torchvision == huggingFace, $"byte {v}: float32 divide {torchvision:R}, float64 rescale {huggingFace:R}");
+        }
+    }
+
+    [Fact]
     public void WrongDestinationLengthIsRejected()
     {
         var image = new DecodedImage(2, 2, new byte[12]);
