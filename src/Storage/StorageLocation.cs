@@ -130,6 +130,18 @@ public sealed record StorageLocation(StorageKind Kind, string? Container, string
 
     private static StorageLocation ParseUrl(string text)
     {
+        // System.Uri silently resolves '.' and '..' segments ("/c/../x" becomes "/x"), so look at the raw path first.
+        var pathStart = text.IndexOf('/', text.IndexOf("://", StringComparison.Ordinal) + 3);
+        if (pathStart >= 0)
+        {
+            var rawPath = text[pathStart..].Split('?', '#')[0];
+            var dots = rawPath.Split('/').Select(Uri.UnescapeDataString).FirstOrDefault(s => s is "." or "..");
+            if (dots is not null)
+            {
+                throw new ArgumentException($"The path in '{text}' has a '{dots}' segment; write the path without '.' or '..'.", nameof(text));
+            }
+        }
+
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
         {
             throw new ArgumentException($"'{text}' is not a valid URL; {Expected}.", nameof(text));

@@ -14,8 +14,6 @@ namespace Pipeline.Storage;
 /// </summary>
 public sealed class BlobObjectStore : IObjectStore
 {
-    private const int PageSize = 5000;
-
     private readonly BlobContainerClient container;
     private readonly ResiliencePipeline read;
     private readonly ResiliencePipeline write;
@@ -41,6 +39,9 @@ public sealed class BlobObjectStore : IObjectStore
 
     /// <inheritdoc />
     public StorageLocation Location { get; }
+
+    /// <summary>Blobs asked for per listing request (the service's maximum is 5000).</summary>
+    public int PageSize { get; init; } = 5000;
 
     /// <inheritdoc />
     /// <remarks>The service returns names in sorted order; pages are fetched one at a time, each in the read pipeline.</remarks>

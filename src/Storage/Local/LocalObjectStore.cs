@@ -153,7 +153,16 @@ public sealed class LocalObjectStore : IObjectStore
     /// <inheritdoc />
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        File.Delete(PathOf(key));
+        var path = PathOf(key);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The key's folder does not exist, so neither does the key.
+        }
+
         return Task.CompletedTask;
     }
 

@@ -15,7 +15,7 @@ internal static partial class NpyHeader
     /// <summary>Data starts at a multiple of this many bytes (numpy's ARRAY_ALIGN).</summary>
     public const int Alignment = 64;
 
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>The numpy <c>descr</c> of a dtype.</summary>
     public static string Descr(NpyDType dtype) => dtype switch
