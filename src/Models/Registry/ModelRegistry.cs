@@ -8,6 +8,7 @@ public static class ModelRegistry
     [
         .. Pipeline.Models.Vision.VisionTransformerVariants.All,
         .. Pipeline.Models.Vision.ConvNeXtVariants.All,
+        .. Pipeline.Models.Vision.EfficientNetV2Variants.All,
     ];
 
     private static readonly Dictionary<string, ModelVariant> ByName =
