@@ -105,7 +105,9 @@ internal static partial class NpyHeader
         };
         var dims = shape.Groups[1].Value
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(d => int.Parse(d, NumberStyles.None, CultureInfo.InvariantCulture))
+            .Select(d => int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                ? n
+                : throw new InvalidDataException($"NPY shape ({shape.Groups[1].Value}) has a dimension that is not a non-negative int: '{d}'."))
             .ToArray();
         return (dtype, dims);
     }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Pipeline.Storage;
 
@@ -17,7 +19,7 @@ public static class NpyReader
         long count = 1;
         foreach (var dim in shape)
         {
-            count *= dim;
+            count = Math.Min(count * dim, long.MaxValue / int.MaxValue);
         }
 
         if (count > Array.MaxLength)
@@ -25,25 +27,62 @@ public static class NpyReader
             throw new InvalidDataException($"NPY array of {count} elements is larger than one .NET array can hold.");
         }
 
-        var size = NpyHeader.ElementSize(dtype);
-        var bytes = new byte[count * size];
+        var data = new float[count];
         try
         {
-            s.ReadExactly(bytes);
+            if (dtype == NpyDType.Float32 && BitConverter.IsLittleEndian)
+            {
+                s.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
+            }
+            else
+            {
+                ReadConverted(s, dtype, data);
+            }
         }
         catch (EndOfStreamException e)
         {
-            throw new InvalidDataException($"NPY data is truncated: the header promises {count} elements of {size} bytes.", e);
-        }
-
-        var data = new float[count];
-        for (var i = 0; i < data.Length; i++)
-        {
-            data[i] = dtype == NpyDType.Float16
-                ? (float)BinaryPrimitives.ReadHalfLittleEndian(bytes.AsSpan(2 * i))
-                : BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * i));
+            throw new InvalidDataException(
+                $"NPY data is truncated: the header promises {count} elements of {NpyHeader.ElementSize(dtype)} bytes.", e);
         }
 
         return (data, shape, dtype);
+    }
+
+    /// <summary>Reads elements chunk by chunk, widening float16 and swapping bytes on big-endian machines.</summary>
+    private static void ReadConverted(Stream s, NpyDType dtype, float[] data)
+    {
+        const int chunkElements = 16384;
+        var size = NpyHeader.ElementSize(dtype);
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkElements * size);
+        try
+        {
+            for (var start = 0; start < data.Length; start += chunkElements)
+            {
+                var target = data.AsSpan(start, Math.Min(chunkElements, data.Length - start));
+                var bytes = buffer.AsSpan(0, target.Length * size);
+                s.ReadExactly(bytes);
+                if (dtype == NpyDType.Float16 && BitConverter.IsLittleEndian)
+                {
+                    var halves = MemoryMarshal.Cast<byte, Half>(bytes);
+                    for (var i = 0; i < target.Length; i++)
+                    {
+                        target[i] = (float)halves[i];
+                    }
+                }
+                else
+                {
+                    for (var i = 0; i < target.Length; i++)
+                    {
+                        target[i] = dtype == NpyDType.Float16
+                            ? (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(2 * i)..])
+                            : BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

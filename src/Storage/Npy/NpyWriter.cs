@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Pipeline.Storage;
 
@@ -39,6 +40,12 @@ public static class NpyWriter
         }
 
         NpyHeader.Write(s, dtype, shape);
+        if (dtype == NpyDType.Float32 && BitConverter.IsLittleEndian)
+        {
+            s.Write(MemoryMarshal.AsBytes(data));
+            return;
+        }
+
         var size = NpyHeader.ElementSize(dtype);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkElements * size);
         try
@@ -47,7 +54,15 @@ public static class NpyWriter
             {
                 var chunk = data.Slice(start, Math.Min(ChunkElements, data.Length - start));
                 var bytes = buffer.AsSpan(0, chunk.Length * size);
-                if (dtype == NpyDType.Float16)
+                if (dtype == NpyDType.Float16 && BitConverter.IsLittleEndian)
+                {
+                    var halves = MemoryMarshal.Cast<byte, Half>(bytes);
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        halves[i] = (Half)chunk[i];
+                    }
+                }
+                else if (dtype == NpyDType.Float16)
                 {
                     for (var i = 0; i < chunk.Length; i++)
                     {

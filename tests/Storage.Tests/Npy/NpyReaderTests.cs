@@ -44,6 +44,7 @@ public sealed class NpyReaderTests
     [InlineData("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }", "dtype '<i8' is not supported")]
     [InlineData("{'descr': '>f4', 'fortran_order': False, 'shape': (2, 2), }", "dtype '>f4' is not supported")]
     [InlineData("{'shape': (2, 2), }", "descr, fortran_order and shape")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (-2, 2), }", "not a non-negative int: '-2'")]
     public void UnsupportedHeaders_AreRefused_NamingWhy(string dict, string expected)
     {
         var header = new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)dict.Length, 0 };
