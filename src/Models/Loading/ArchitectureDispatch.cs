@@ -37,7 +37,11 @@ public static class ArchitectureDispatch
         {
             return ConvNeXtConfig.FromTimm(architecture, modelArgs);
         }
+        if (architecture.StartsWith("tf_efficientnetv2_", StringComparison.Ordinal) || architecture.StartsWith("efficientnetv2_", StringComparison.Ordinal))
+        {
+            return EfficientNetV2Config.FromTimm(architecture, modelArgs);
+        }
         throw new NotSupportedException(
-            $"timm architecture '{architecture}' is not supported; supported families: vit_*_patch14[_reg4]_dinov2, convnext_*, convnextv2_*");
+            $"timm architecture '{architecture}' is not supported; supported families: vit_*_patch14[_reg4]_dinov2, convnext_*, convnextv2_*, [tf_]efficientnetv2_*");
     }
 }

@@ -123,7 +123,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IVisionBackbo
         var b = pixels.shape[0];
         var x = patch_embed.forward(pixels);
         var grid = patch_embed.GridSize(pixels.shape[2], pixels.shape[3]);
-        var pos = position_table(grid);
+        var pos = position_table(grid, square: pixels.shape[2] == pixels.shape[3]);
         var prefix = new List<Tensor>(2);
         if (cls_token is not null)
         {
@@ -154,10 +154,15 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IVisionBackbo
     }
 
     /// <summary>The position table for <paramref name="grid"/>, resampling its patch part when the grid differs.</summary>
-    private Tensor position_table((int Height, int Width) grid)
+    /// <remarks>
+    /// The original repository also resamples a native-size grid when the pixels are not square (its test is
+    /// <c>npatch == N and w == h</c>), and its +0.1 offset makes that resample no identity: kept for fidelity. For the
+    /// size-driven modes a same-size resample is the identity, so they skip it.
+    /// </remarks>
+    private Tensor position_table((int Height, int Width) grid, bool square)
     {
         var native = Config.GridSize;
-        if (grid.Height == native && grid.Width == native)
+        if (grid.Height == native && grid.Width == native && (square || Config.PosEmbedResampling != ViTPosEmbedResampling.Original))
         {
             return pos_embed;
         }

@@ -82,6 +82,24 @@ public sealed class ViTPosEmbedResamplerTests(ITestOutputHelper output)
         Assert.Equal([2L, 30L, 48L], model.patch_tokens(features).shape);
     }
 
+    [Theory]
+    [InlineData(ViTPosEmbedResampling.Timm, "timm")]
+    [InlineData(ViTPosEmbedResampling.Original, "original")]
+    public void OnlyTheOriginalRepoResamplesANativeGridFromNonSquarePixels(ViTPosEmbedResampling mode, string tag)
+    {
+        using var scope = NewDisposeScope();
+        var config = F.Config("dinov2_tiny") with { PosEmbedResampling = mode };
+        using var model = config.Create(F.NumClasses, device: null);
+        StateDictLoader.LoadStrict(model, F.Read("dinov2_tiny", "weights_timm.safetensors"));
+        model.eval();
+        var goldens = F.Read(F.ResamplingGoldens);
+        using var _ = inference_mode();
+        var features = model.forward_features(goldens["input_56x60"]);
+        var diff = F.MaxAbsDiff(features, goldens[$"dinov2_tiny_{tag}_features_56x60"]);
+        output.WriteLine($"dinov2_tiny {tag} 56x60: max |diff| {diff:G3}");
+        Assert.True(diff <= Tolerance, $"dinov2_tiny {tag} at 56x60: expected max |diff| <= {Tolerance:G3}, seen {diff:G3}");
+    }
+
     [Fact]
     public void RejectsATableThatDoesNotMatchTheGrid()
     {

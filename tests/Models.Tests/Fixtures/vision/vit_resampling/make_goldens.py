@@ -10,7 +10,8 @@ The three behaviours, as the libraries write them (patch part of the table only;
   hf        HF Dinov2Model: F.interpolate(grid, size=(h, w), mode="bicubic", align_corners=False)
   original  facebookresearch/dinov2 (interpolate_offset=0.1, interpolate_antialias=False):
             F.interpolate(grid, scale_factor=((h + 0.1) / M, (w + 0.1) / M), mode="bicubic")
-Model-level goldens run the tiny DINOv2 fixtures at 70x84 pixels (grid 5x6) through a plain-PyTorch copy of
+Model-level goldens run the tiny DINOv2 fixtures at 70x84 pixels (grid 5x6), and dinov2_tiny at 56x60 (native 4x4
+grid from non-square pixels, which only the original repo resamples), through a plain-PyTorch copy of
 timm's VisionTransformer forward; the script first checks that copy against the fixture's expected features at
 56x56 (max |diff| printed).
 """
@@ -72,13 +73,16 @@ def resample(patch_pos, old, new, mode):
 def vit_features(w, x, num_heads, reg_tokens, no_embed_class, mode):
     """timm VisionTransformer.forward_features for the DINOv2 fixtures (LayerScale, GELU MLP, eps 1e-6)."""
     b = x.shape[0]
+    pixels = x
     x = F.conv2d(x, w["patch_embed.proj.weight"], w["patch_embed.proj.bias"], stride=14)
     gh, gw = x.shape[-2:]
     x = x.flatten(2).transpose(1, 2)
     pos = w["pos_embed"]
     prefix = 0 if no_embed_class else 1 + reg_tokens
     m = int(round((pos.shape[1] - prefix) ** 0.5))
-    if (gh, gw) != (m, m):
+    # timm / HF skip when the grid is native (a same-size resize is the identity); the original repo skips only
+    # when the pixels are square too (`npatch == N and w == h`), and its +0.1 offset makes the resize no identity.
+    if (gh, gw) != (m, m) or (mode == "original" and pixels.shape[-1] != pixels.shape[-2]):
         pos = torch.cat([pos[:, :prefix], resample(pos[:, prefix:], (m, m), (gh, gw), mode)], dim=1)
     tokens = [w["cls_token"].expand(b, -1, -1)]
     if reg_tokens:
@@ -130,6 +134,13 @@ def main(models_dir):
             print(case, "reference vs fixture features at 56x56: max |diff| =", (check - expected).abs().max().item())
             for mode in ("timm", "hf", "original"):
                 out[f"{case}_{mode}_features_70x84"] = vit_features(w, x, 3, reg, reg > 0, mode)
+    # Native grid (4x4) from non-square pixels: only the original repo resamples (with its offset).
+    x2 = torch.randn(2, 3, 56, 60, generator=g)
+    out["input_56x60"] = x2
+    w = read_safetensors(f"{models_dir}/dinov2_tiny/weights_timm.safetensors")
+    with torch.no_grad():
+        for mode in ("timm", "original"):
+            out[f"dinov2_tiny_{mode}_features_56x60"] = vit_features(w, x2, 3, 0, False, mode)
     write_safetensors("goldens.safetensors", out, {"torch": torch.__version__, "script": "make_goldens.py"})
     for k, v in out.items():
         print(k, list(v.shape))
