@@ -3,7 +3,7 @@ using SkiaSharp;
 namespace Pipeline.Client.Demo;
 
 /// <summary>
-/// A generated corpus for the demo: pictures of mixed sizes and formats (JPEG, PNG, WebP, BMP, GIF) drawn with SkiaSharp,
+/// A generated corpus for the demo: pictures of mixed sizes and formats (JPEG, PNG, WebP, BMP) drawn with SkiaSharp,
 /// plus a couple of corrupt files that the job must report as failures, not crash on.
 /// </summary>
 public static class SampleCorpus
@@ -12,8 +12,8 @@ public static class SampleCorpus
 
     private static readonly (string Extension, SKEncodedImageFormat Format)[] Formats =
     [
-        (".jpg", SKEncodedImageFormat.Jpeg), (".png", SKEncodedImageFormat.Png), (".webp", SKEncodedImageFormat.Webp),
-        (".bmp", SKEncodedImageFormat.Bmp), (".gif", SKEncodedImageFormat.Gif),
+        (".jpg", SKEncodedImageFormat.Jpeg), (".png", SKEncodedImageFormat.Png), (".jpg", SKEncodedImageFormat.Jpeg),
+        (".webp", SKEncodedImageFormat.Webp), (".bmp", SKEncodedImageFormat.Bmp),
     ];
 
     public static IReadOnlyList<SampleFile> Generate(int images, int corrupt, int seed = 7)
@@ -25,13 +25,12 @@ public static class SampleCorpus
             var (extension, format) = Formats[i % Formats.Length];
             int width = random.Next(64, 900), height = random.Next(64, 900);
             var bytes = Encode(Draw(width, height, random), format);
-            if (bytes is null) (extension, bytes) = (".png", Encode(Draw(width, height, random), SKEncodedImageFormat.Png)!);
             files.Add(new SampleFile($"img_{i:D5}{extension}", bytes, Corrupt: false));
         }
         for (int i = 0; i < corrupt; i++)
         {
             // One truncated JPEG and one file of noise with an image name.
-            byte[] bytes = i % 2 == 0 ? Encode(Draw(320, 240, random), SKEncodedImageFormat.Jpeg)![..200] : RandomBytes(random, 4096);
+            byte[] bytes = i % 2 == 0 ? Encode(Draw(320, 240, random), SKEncodedImageFormat.Jpeg)[..200] : RandomBytes(random, 4096);
             files.Add(new SampleFile($"corrupt_{i:D2}{(i % 2 == 0 ? ".jpg" : ".png")}", bytes, Corrupt: true));
         }
         return files;
@@ -54,12 +53,15 @@ public static class SampleCorpus
         return bitmap;
     }
 
-    private static byte[]? Encode(SKBitmap bitmap, SKEncodedImageFormat format)
+    private static byte[] Encode(SKBitmap bitmap, SKEncodedImageFormat format)
     {
         using (bitmap)
-        using (var image = SKImage.FromBitmap(bitmap))
-        using (var data = image.Encode(format, 90))
-            return data?.ToArray();
+        {
+            if (format == SKEncodedImageFormat.Bmp) return BmpEncoder.Encode(bitmap);
+            using var image = SKImage.FromBitmap(bitmap);
+            using var data = image.Encode(format, 90);
+            return data.ToArray();
+        }
     }
 
     private static SKColor RandomColor(Random random) => new((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));

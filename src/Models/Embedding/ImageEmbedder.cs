@@ -1,0 +1,96 @@
+using Pipeline.Models.Loading;
+using Pipeline.Models.Registry;
+using Pipeline.Models.Vision;
+using TorchSharp;
+
+namespace Pipeline.Models.Embedding;
+
+/// <summary>
+/// The facade the workers use: a loaded backbone in eval mode that turns a batch of preprocessed pixels into embedding
+/// rows (DESIGN.md's definition: pooled pre-logits; for ViTs the chosen pooling) and, for ViTs on request, patch
+/// tokens. Tensors stay inside; arrays go in and out.
+/// </summary>
+public sealed class ImageEmbedder : IDisposable
+{
+    private readonly IVisionBackbone backbone;
+    private readonly bool patchTokens;
+
+    public ImageEmbedder(IVisionBackbone backbone, PreprocessConfig preprocess, string modelId, bool patchTokens = false)
+    {
+        if (patchTokens && backbone is not VisionTransformer)
+            throw new ArgumentException($"{modelId} has no patch tokens: only ViT models do.", nameof(patchTokens));
+        this.backbone = backbone;
+        this.patchTokens = patchTokens;
+        Preprocess = preprocess;
+        ModelId = modelId;
+        backbone.AsModule().eval();
+        EmbeddingDim = backbone.num_features;
+        if (backbone is VisionTransformer vit)
+        {
+            PatchTokenCount = (preprocess.CropHeight / vit.Config.PatchSize) * (preprocess.CropWidth / vit.Config.PatchSize);
+            PatchTokenDim = vit.Config.EmbedDim;
+        }
+    }
+
+    public string ModelId { get; }
+
+    public PreprocessConfig Preprocess { get; }
+
+    /// <summary>Width of one embedding row.</summary>
+    public int EmbeddingDim { get; }
+
+    /// <summary>True when <see cref="Embed"/> also returns patch tokens.</summary>
+    public bool WritesPatchTokens => patchTokens;
+
+    /// <summary>Patch tokens per image (ViTs), 0 otherwise.</summary>
+    public int PatchTokenCount { get; }
+
+    /// <summary>Width of a patch token (ViTs), 0 otherwise.</summary>
+    public int PatchTokenDim { get; }
+
+    /// <summary>Floats in one preprocessed image (3 x crop height x crop width).</summary>
+    public int PixelsPerImage => 3 * Preprocess.CropHeight * Preprocess.CropWidth;
+
+    /// <summary>
+    /// Loads a resolved model with a ViT pooling (<c>cls</c>, <c>mean</c>, <c>cls+mean</c>; null = the model's default).
+    /// Random weights (no weights path) are drawn from <paramref name="randomSeed"/> so every worker builds the same model.
+    /// </summary>
+    public static ImageEmbedder Load(ResolvedModel model, long randomSeed, string? pooling = null, bool patchTokens = false)
+    {
+        if (pooling is not null)
+        {
+            if (model.Architecture is not VisionTransformerConfig vit)
+                throw new ArgumentException($"--pooling applies to ViT models only; {model.ModelId} pools its feature map.", nameof(pooling));
+            model = model with { Architecture = vit with { Pooling = ParsePooling(pooling) } };
+        }
+        if (model.WeightsPath is null) torch.manual_seed(randomSeed);
+        return new ImageEmbedder(BackboneFactory.Load(model), model.Preprocess, model.ModelId, patchTokens);
+    }
+
+    public static ViTPooling ParsePooling(string pooling) => pooling switch
+    {
+        "cls" => ViTPooling.Cls,
+        "mean" => ViTPooling.Mean,
+        "cls+mean" => ViTPooling.ClsMean,
+        _ => throw new ArgumentException($"--pooling '{pooling}' is not known: use cls, mean or cls+mean.", nameof(pooling)),
+    };
+
+    /// <summary>Embeds <paramref name="count"/> images laid out NCHW at the start of <paramref name="pixels"/>.</summary>
+    public EmbeddingBatch Embed(float[] pixels, int count)
+    {
+        int length = count * PixelsPerImage;
+        if (pixels.Length < length)
+            throw new ArgumentException($"expected {length} pixels for {count} images, got {pixels.Length}", nameof(pixels));
+        using var inference = torch.inference_mode();
+        using var scope = torch.NewDisposeScope();
+        var input = torch.tensor(pixels.Length == length ? pixels : pixels[..length], [count, 3, Preprocess.CropHeight, Preprocess.CropWidth]);
+        var features = backbone.forward_features(input);
+        var pooled = backbone.forward_head(features, pre_logits: true).to(torch.float32).contiguous();
+        float[]? patches = patchTokens && backbone is VisionTransformer vit
+            ? vit.patch_tokens(features).to(torch.float32).contiguous().data<float>().ToArray()
+            : null;
+        return new EmbeddingBatch(pooled.data<float>().ToArray(), patches);
+    }
+
+    public void Dispose() => backbone.AsModule().Dispose();
+}
