@@ -111,6 +111,68 @@ public sealed class ConvNeXtTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void V2TimmAndHuggingFaceLayoutsComputeTheSame()
+    {
+        // A small timm-style ConvNeXt V2 (conv_mlp: 1x1-conv-shaped MLP weights, GRN [C]) and the same weights under
+        // Hugging Face names and shapes (Linear [out, in], GRN [1, 1, 1, C]) loaded into an HF-configured model.
+        using var args = JsonDocument.Parse("""{"depths": [1, 1, 2, 1], "dims": [8, 16, 24, 32]}""");
+        var timmConfig = ConvNeXtConfig.FromTimm("convnextv2_atto", args.RootElement);
+        Assert.True(timmConfig.ConvMlp && timmConfig.UseGrn && timmConfig.LayerScaleInit is null);
+        using var timmModel = timmConfig.Create(5, device: null);
+        var generator = new torch.Generator(11);
+        var timmState = new Dictionary<string, torch.Tensor>();
+        using (torch.no_grad())
+        {
+            foreach (var (key, value) in timmModel.state_dict())
+            {
+                var randomised = torch.randn(value.shape, generator: generator) * 0.3f + (key.EndsWith("norm.weight") ? 1f : 0f);
+                timmState[key] = randomised;
+            }
+        }
+        StateDictLoader.LoadStrict(timmModel, timmState);
+
+        var hfState = new Dictionary<string, torch.Tensor>();
+        foreach (var (key, value) in timmState)
+        {
+            var hfKey = key
+                .Replace("stem.0.", "convnextv2.embeddings.patch_embeddings.")
+                .Replace("stem.1.", "convnextv2.embeddings.layernorm.")
+                .Replace("head.norm.", "convnextv2.layernorm.")
+                .Replace("head.fc.", "classifier.")
+                .Replace(".downsample.", ".downsampling_layer.")
+                .Replace(".blocks.", ".layers.")
+                .Replace(".conv_dw.", ".dwconv.")
+                .Replace(".norm.", ".layernorm.")
+                .Replace(".mlp.fc1.", ".pwconv1.")
+                .Replace(".mlp.fc2.", ".pwconv2.")
+                .Replace(".mlp.grn.", ".grn.");
+            if (hfKey.StartsWith("stages.", StringComparison.Ordinal))
+            {
+                hfKey = "convnextv2.encoder." + hfKey;
+            }
+            var hfValue = key.Contains(".grn.") ? value.reshape(1, 1, 1, -1)
+                : key.Contains(".mlp.fc") && value.dim() == 4 ? value.reshape(value.shape[0], value.shape[1])
+                : value;
+            hfState[hfKey] = hfValue;
+        }
+        var hfConfig = timmConfig with { ConvMlp = false };
+        using var hfModel = hfConfig.Create(5, device: null);
+        StateDictLoader.LoadStrict(hfModel, hfConfig.ToTimmNames(hfState, CheckpointNaming.HuggingFace));
+        timmModel.eval();
+        hfModel.eval();
+
+        using var input = torch.randn([2, 3, 64, 64], generator: generator);
+        using var noGrad = torch.no_grad();
+        using var a = timmModel.forward(input);
+        using var b = hfModel.forward(input);
+        var d = ConvNetFixtures.MaxAbsDiff(a, b, "logits");
+        Assert.True(d == 0, $"expected identical logits from the two layouts, seen max |diff| {d:E2}");
+        using var pooled = timmModel.forward_head(timmModel.forward_features(input), pre_logits: true);
+        Assert.Equal([2L, 32L], pooled.shape);
+        ConvNetFixtures.Dispose(timmState.Values.Concat(hfState.Values));
+    }
+
+    [Fact]
     public void HuggingFaceConfigKeepsItsFinalNormEpsilon()
     {
         using var doc = JsonDocument.Parse("""
