@@ -32,9 +32,11 @@ public static class SiloBuilderExtensions
             silo.AddMemoryGrainStorage(GrainStorageNames.Jobs);
         }
 
-        silo.Services.AddPipelineStorage();
-        silo.Services.AddPipelineJobs();
-        silo.Services.AddPipelineWorkers(cluster.WorkerSlots);
+        silo.Services.AddPipelineSiloServices(cluster.WorkerSlots);
         return silo;
     }
+
+    /// <summary>Everything a silo runs besides clustering and grain storage (test clusters add those their own way).</summary>
+    public static IServiceCollection AddPipelineSiloServices(this IServiceCollection services, int workerSlots) =>
+        services.AddPipelineStorage().AddPipelineJobs().AddPipelineWorkers(workerSlots);
 }

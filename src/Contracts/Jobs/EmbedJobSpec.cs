@@ -30,4 +30,10 @@ public sealed record EmbedJobSpec
 
     /// <summary>A shard that failed this many times is marked failed with its last error.</summary>
     [Id(9)] public int MaxShardAttempts { get; init; } = 3;
+
+    /// <summary>Where the model runs: <c>cpu</c> or <c>cuda</c>.</summary>
+    [Id(10)] public string Device { get; init; } = "cpu";
+
+    /// <summary>Compute dtype of the forward pass: <c>float32</c> (exact), <c>bfloat16</c>, or <c>float16</c> (CUDA only).</summary>
+    [Id(11)] public string ComputeDType { get; init; } = "float32";
 }

@@ -12,6 +12,8 @@ public static partial class EmbedJobSpecValidator
     public const int MaxBatchSize = 4096;
     public const int MaxShardSize = 1_000_000;
     public static readonly IReadOnlyList<string> Poolings = ["cls", "mean", "cls+mean"];
+    public static readonly IReadOnlyList<string> Devices = ["cpu", "cuda"];
+    public static readonly IReadOnlyList<string> ComputeDTypes = ["float32", "bfloat16", "float16"];
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex JobIdPattern();
@@ -39,6 +41,12 @@ public static partial class EmbedJobSpecValidator
             errors.Add($"max shard attempts {spec.MaxShardAttempts} must be at least 1.");
         if (spec.Pooling is not null && !Poolings.Contains(spec.Pooling))
             errors.Add($"--pooling '{spec.Pooling}' is not known: use one of {string.Join(", ", Poolings)}.");
+        if (!Devices.Contains(spec.Device))
+            errors.Add($"--device '{spec.Device}' is not known: use cpu or cuda.");
+        if (!ComputeDTypes.Contains(spec.ComputeDType))
+            errors.Add($"--dtype '{spec.ComputeDType}' is not known: use float32, bfloat16 or float16.");
+        else if (spec.ComputeDType == "float16" && spec.Device != "cuda")
+            errors.Add("--dtype float16 needs --device cuda (CPU kernels for float16 are slow or missing): use bfloat16 on CPU.");
         return errors;
     }
 

@@ -99,7 +99,8 @@ public sealed partial class JobGrain(
             FailedImages = failedImages,
             ImagesPerSecond = seconds > 0 ? (embedded + failedImages) / seconds : 0,
             Output = state.Spec?.Output,
-            Error = state.Error,
+            Error = state.Error ?? state.Shards.Where(s => s.Status == ShardStatus.Failed)
+                .Select(s => $"shard {s.Index}: {s.LastError}").FirstOrDefault(),
             StartedAt = state.StartedAt,
             FinishedAt = state.FinishedAt,
         };

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Pipeline.Contracts.Jobs;
 using Pipeline.Grains.Workers;
 using Pipeline.Models.Checkpoints;
+using Pipeline.Models.Embedding;
 using Pipeline.Models.Loading;
 
 namespace Pipeline.Grains.Jobs;
@@ -29,6 +30,15 @@ public sealed class ModelSpecChecker(ModelFetcher fetcher)
                                       or DirectoryNotFoundException or InvalidDataException or JsonException or NotSupportedException)
         {
             return new ModelCheck($"--model {spec.Model}: {e.Message}");
+        }
+
+        try
+        {
+            ImageEmbedder.ParseDevice(spec.Device);
+        }
+        catch (NotSupportedException e)
+        {
+            return new ModelCheck(e.Message);
         }
 
         bool isViT = resolved.Architecture.Family == "vit";

@@ -14,13 +14,20 @@ public sealed class ImageEmbedder : IDisposable
 {
     private readonly IVisionBackbone backbone;
     private readonly bool patchTokens;
+    private readonly torch.Device device;
+    private readonly torch.ScalarType computeType;
 
-    public ImageEmbedder(IVisionBackbone backbone, PreprocessConfig preprocess, string modelId, bool patchTokens = false)
+    public ImageEmbedder(IVisionBackbone backbone, PreprocessConfig preprocess, string modelId, bool patchTokens = false,
+        string device = "cpu", string computeDType = "float32")
     {
         if (patchTokens && backbone is not VisionTransformer)
             throw new ArgumentException($"{modelId} has no patch tokens: only ViT models do.", nameof(patchTokens));
         this.backbone = backbone;
         this.patchTokens = patchTokens;
+        this.device = ParseDevice(device);
+        computeType = ParseComputeDType(computeDType);
+        if (this.device.type != DeviceType.CPU || computeType != torch.ScalarType.Float32)
+            backbone.AsModule().to(this.device).to(computeType);
         Preprocess = preprocess;
         ModelId = modelId;
         backbone.AsModule().eval();
@@ -55,7 +62,8 @@ public sealed class ImageEmbedder : IDisposable
     /// Loads a resolved model with a ViT pooling (<c>cls</c>, <c>mean</c>, <c>cls+mean</c>; null = the model's default).
     /// Random weights (no weights path) are drawn from <paramref name="randomSeed"/> so every worker builds the same model.
     /// </summary>
-    public static ImageEmbedder Load(ResolvedModel model, long randomSeed, string? pooling = null, bool patchTokens = false)
+    public static ImageEmbedder Load(ResolvedModel model, long randomSeed, string? pooling = null, bool patchTokens = false,
+        string device = "cpu", string computeDType = "float32")
     {
         if (pooling is not null)
         {
@@ -64,8 +72,26 @@ public sealed class ImageEmbedder : IDisposable
             model = model with { Architecture = vit with { Pooling = ParsePooling(pooling) } };
         }
         if (model.WeightsPath is null) torch.manual_seed(randomSeed);
-        return new ImageEmbedder(BackboneFactory.Load(model), model.Preprocess, model.ModelId, patchTokens);
+        return new ImageEmbedder(BackboneFactory.Load(model, headless: true), model.Preprocess, model.ModelId, patchTokens, device, computeDType);
     }
+
+    /// <summary><c>cpu</c> or <c>cuda</c>; CUDA is refused with a clear message where this build or machine has none.</summary>
+    public static torch.Device ParseDevice(string device) => device switch
+    {
+        "cpu" => torch.CPU,
+        "cuda" when torch.cuda.is_available() => torch.CUDA,
+        "cuda" => throw new NotSupportedException(
+            "--device cuda: no CUDA device is available to this worker (a CPU build, or no GPU); build with -p:TorchBackend=cuda on a GPU machine."),
+        _ => throw new ArgumentException($"--device '{device}' is not known: use cpu or cuda.", nameof(device)),
+    };
+
+    public static torch.ScalarType ParseComputeDType(string dtype) => dtype switch
+    {
+        "float32" => torch.ScalarType.Float32,
+        "bfloat16" => torch.ScalarType.BFloat16,
+        "float16" => torch.ScalarType.Float16,
+        _ => throw new ArgumentException($"--dtype '{dtype}' is not known: use float32, bfloat16 or float16.", nameof(dtype)),
+    };
 
     public static ViTPooling ParsePooling(string pooling) => pooling switch
     {
@@ -84,10 +110,11 @@ public sealed class ImageEmbedder : IDisposable
         using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
         var input = torch.tensor(pixels.Length == length ? pixels : pixels[..length], [count, 3, Preprocess.CropHeight, Preprocess.CropWidth]);
+        if (device.type != DeviceType.CPU || computeType != torch.ScalarType.Float32) input = input.to(device).to(computeType);
         var features = backbone.forward_features(input);
-        var pooled = backbone.forward_head(features, pre_logits: true).to(torch.float32).contiguous();
+        var pooled = backbone.forward_head(features, pre_logits: true).to(torch.float32).cpu().contiguous();
         float[]? patches = patchTokens && backbone is VisionTransformer vit
-            ? vit.patch_tokens(features).to(torch.float32).contiguous().data<float>().ToArray()
+            ? vit.patch_tokens(features).to(torch.float32).cpu().contiguous().data<float>().ToArray()
             : null;
         return new EmbeddingBatch(pooled.data<float>().ToArray(), patches);
     }

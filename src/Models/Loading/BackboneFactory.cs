@@ -12,11 +12,16 @@ public static class BackboneFactory
     /// (<see cref="Registry.ArchitectureConfig.ToTimmNames"/>), loads it with <see cref="StateDictLoader.LoadStrict(torch.nn.Module, IReadOnlyDictionary{string, torch.Tensor})"/>
     /// and switches to eval mode. Without a weights path the module keeps its random initialisation.
     /// </summary>
+    /// <param name="model">What to build and load.</param>
+    /// <param name="headless">
+    /// Build without the classifier (embedding only) and drop the checkpoint's classifier tensors: the keys the headless
+    /// module lacks whose leading dimension is the class count. Everything else still loads strictly.
+    /// </param>
     /// <exception cref="InvalidDataException">The checkpoint does not fit the architecture; the message names the keys.</exception>
-    public static IVisionBackbone Load(ResolvedModel model)
+    public static IVisionBackbone Load(ResolvedModel model, bool headless = false)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var backbone = model.Architecture.Create(model.NumClasses);
+        var backbone = model.Architecture.Create(headless ? 0 : model.NumClasses);
         var module = backbone.AsModule();
         try
         {
@@ -26,6 +31,7 @@ public static class BackboneFactory
                 using var scope = torch.NewDisposeScope();
                 using var checkpoint = Checkpoint.Open(path);
                 var state = model.Architecture.ToTimmNames(checkpoint.ReadAll(), model.Naming);
+                if (headless && model.NumClasses > 0) DropClassifier(state, module, model.NumClasses);
                 StateDictLoader.LoadStrict(module, state);
             }
             module.eval();
@@ -36,5 +42,12 @@ public static class BackboneFactory
             module.Dispose();
             throw;
         }
+    }
+
+    private static void DropClassifier(Dictionary<string, torch.Tensor> state, torch.nn.Module module, int numClasses)
+    {
+        var expected = module.state_dict().Keys.ToHashSet();
+        foreach (var key in state.Keys.Where(k => !expected.Contains(k)).ToList())
+            if (state[key].shape is [var rows, ..] && rows == numClasses) state.Remove(key);
     }
 }

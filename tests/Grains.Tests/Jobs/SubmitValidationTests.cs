@@ -46,6 +46,25 @@ public sealed class SubmitValidationTests(EmbedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Float16OnCpuIsRefused()
+    {
+        var error = await RefusedAsync("fp16-cpu", Spec("az://corpus/refusals") with { ComputeDType = "float16" });
+        Assert.Contains("bfloat16", error);
+    }
+
+    [Fact]
+    public async Task CudaIsAcceptedOnlyWhereThereIsADevice()
+    {
+        await JobTestHelpers.UploadAsync(fixture.Stores, "az://corpus/refusals", new Dictionary<string, byte[]> { ["x.png"] = TestImages.Encode(8, 8, SKColors.Red) });
+        var result = await fixture.Grains.GetGrain<IJobGrain>("cuda-check").SubmitAsync(
+            Spec("az://corpus/refusals") with { Device = "cuda", Output = "az://outputs/cuda-check" });
+        if (TorchSharp.torch.cuda.is_available())
+            Assert.True(result.Accepted, result.Error);
+        else
+            Assert.Contains("no CUDA device", result.Error);
+    }
+
+    [Fact]
     public async Task BadJobIdIsRefused()
     {
         var error = await RefusedAsync("../escape", Spec("az://corpus/refusals"));
