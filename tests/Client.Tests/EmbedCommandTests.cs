@@ -43,6 +43,15 @@ public sealed class EmbedCommandTests : IDisposable
         var status = await CliRunner.RunAsync("status", "cli-job", "--output", output);
         Assert.True(status.ExitCode == 2, $"expected status to exit 2, got {status}");
         Assert.Contains("2 embedded, 1 failed", status.Output);
+
+        // A new process knows nothing of the job: resubmitting the id adopts the finished output and rewrites nothing.
+        var before = Directory.GetFiles(output, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        var again = await CliRunner.RunAsync("embed", "--input", Corpus, "--model", "convnext_tiny.fb_in22k_ft_in1k", "--weights", "random",
+            "--output", output, "--job-id", "cli-job", "--batch-size", "2", "--output-dtype", "Float32");
+        Assert.True(again.ExitCode == 2, $"expected the resubmit to exit 2 as the first run did, got {again}");
+        var after = Directory.GetFiles(output, "*", SearchOption.AllDirectories);
+        Assert.Equal(before.Keys.Order(), after.Order());
+        foreach (var (file, bytes) in before) Assert.True(bytes.SequenceEqual(File.ReadAllBytes(file)), $"{file} changed on resubmit");
     }
 
     [Fact]
