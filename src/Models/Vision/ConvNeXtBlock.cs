@@ -5,10 +5,11 @@ using static TorchSharp.torch;
 namespace Pipeline.Models.Vision;
 
 /// <summary>
-/// timm <c>ConvNeXtBlock</c>: <c>conv_dw</c> (k x k depthwise) -> channels-last <c>norm</c> (LayerNorm) ->
-/// <c>mlp</c> -> optional layer scale <c>gamma</c> (V1) -> residual add. The block keeps activations in channels-last
-/// memory order: the NCHW input is expected as a view with NHWC strides (what <see cref="Layers.LayerNorm2d"/> and
-/// this block return), so the permutes around the norm and MLP cost nothing.
+/// timm <c>ConvNeXtBlock</c>: <c>conv_dw</c> (k x k depthwise) -> <c>norm</c> (LayerNorm over channels) ->
+/// <c>mlp</c> -> optional layer scale <c>gamma</c> (V1) -> residual add. Activations stay NCHW with channels-last
+/// strides (what <see cref="Layers.LayerNorm2d"/> and this block return): the LayerNorm runs on a free NHWC view and
+/// the MLP as 1x1 convolutions, so no permute copies anything. timm's two equivalent block layouts (Linear MLP on
+/// NHWC, or 1x1-conv MLP) differ only in the stored MLP weight shape, which the MLP keeps.
 /// </summary>
 public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
 {
@@ -34,12 +35,13 @@ public sealed class ConvNeXtBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        var x = conv_dw.forward(input).permute(0, 2, 3, 1);
-        x = mlp.forward(norm.forward(x));
+        var x = conv_dw.forward(input);
+        x = norm.forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+        x = mlp.forward(x);
         if (gamma is not null)
         {
-            x = x.mul_(gamma);
+            x = x.mul_(gamma.view(1, -1, 1, 1));
         }
-        return x.permute(0, 3, 1, 2).add_(input).MoveToOuterDisposeScope();
+        return x.add_(input).MoveToOuterDisposeScope();
     }
 }

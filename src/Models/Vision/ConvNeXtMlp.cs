@@ -5,10 +5,10 @@ using static TorchSharp.torch;
 namespace Pipeline.Models.Vision;
 
 /// <summary>
-/// timm <c>Mlp</c> / <c>GlobalResponseNormMlp</c> of a ConvNeXt block, on channels-last [B, H, W, C]:
+/// timm <c>Mlp</c> / <c>GlobalResponseNormMlp</c> of a ConvNeXt block, on [B, C, H, W] (channels-last strides):
 /// <c>fc1</c> -> GELU (exact erf) -> <c>grn</c> (V2 only) -> <c>fc2</c>. With timm's <c>conv_mlp</c> the
-/// checkpoint stores fc weights as 1x1 convolutions ([out, in, 1, 1]); <see cref="PointwiseLinear"/> keeps that
-/// shape and computes the same GEMM.
+/// checkpoint stores fc weights as 1x1 convolutions ([out, in, 1, 1]), otherwise as Linear ([out, in]);
+/// <see cref="PointwiseLinear"/> keeps either shape and computes the same 1x1 projection.
 /// </summary>
 public sealed class ConvNeXtMlp : nn.Module<Tensor, Tensor>
 {

@@ -63,11 +63,14 @@ public sealed class EfficientNetV2 : nn.Module<Tensor, Tensor>, IVisionBackbone
     /// <inheritdoc />
     public nn.Module AsModule() => this;
 
-    /// <summary><c>bn2(conv_head(blocks(bn1(conv_stem(x)))))</c>: [B, num_features, H/32, W/32].</summary>
+    /// <summary>
+    /// <c>bn2(conv_head(blocks(bn1(conv_stem(x)))))</c>: [B, num_features, H/32, W/32] (contiguous NCHW). Runs in
+    /// channels-last memory format inside (see <see cref="ChannelsLast"/>).
+    /// </summary>
     public Tensor forward_features(Tensor pixels)
     {
         using var scope = torch.NewDisposeScope();
-        var x = bn1.forward(conv_stem.forward(pixels));
+        var x = bn1.forward(conv_stem.forward(ChannelsLast.From(pixels)));
         x = blocks.forward(x);
         x = bn2.forward(conv_head.forward(x));
         return x.contiguous().MoveToOuterDisposeScope();

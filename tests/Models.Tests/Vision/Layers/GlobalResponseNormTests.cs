@@ -46,10 +46,12 @@ public sealed class GlobalResponseNormTests
         using var w = torch.tensor(gamma);
         using var bias = torch.tensor(beta);
         StateDictLoader.LoadStrict(grn, new Dictionary<string, torch.Tensor> { ["weight"] = w, ["bias"] = bias });
-        using var input = torch.tensor(x, [B, H, W, C]);
+        using var nhwc = torch.tensor(x, [B, H, W, C]);
+        using var input = nhwc.permute(0, 3, 1, 2);
         using var noGrad = torch.no_grad();
         using var y = grn.forward(input);
-        var seen = y.data<float>().ToArray();
+        using var yNhwc = y.permute(0, 2, 3, 1).contiguous();
+        var seen = yNhwc.data<float>().ToArray();
         var maxDiff = seen.Zip(expected, (s, e) => Math.Abs(s - e)).Max();
         Assert.True(maxDiff < 1e-5, $"expected the hand-computed GRN within 1e-5, seen max |diff| {maxDiff:E2}");
     }
@@ -58,7 +60,7 @@ public sealed class GlobalResponseNormTests
     public void ZeroParametersAreIdentity()
     {
         using var grn = new GlobalResponseNorm(5);
-        using var input = torch.randn(1, 3, 3, 5);
+        using var input = torch.randn(1, 5, 3, 3);
         using var noGrad = torch.no_grad();
         using var y = grn.forward(input);
         Assert.True(y.allclose(input), "expected GRN with zero weight and bias to return its input");

@@ -7,7 +7,7 @@ namespace Pipeline.Models.Tests.Vision.Layers;
 public sealed class PointwiseLinearTests
 {
     [Fact]
-    public void ConvShapedWeightsComputeTheSameAsLinearAndAsA1x1Convolution()
+    public void ConvShapedAndLinearShapedWeightsComputeTheLinearMap()
     {
         using var weight = torch.randn(6, 4);
         using var bias = torch.randn(6);
@@ -19,11 +19,11 @@ public sealed class PointwiseLinearTests
 
         using var nchw = torch.randn(2, 4, 3, 5);
         using var noGrad = torch.no_grad();
-        using var nhwc = nchw.permute(0, 2, 3, 1);
-        using var a = linear.forward(nhwc);
-        using var b = conv.forward(nhwc);
-        using var reference = torch.nn.functional.conv2d(nchw, weight4, bias).permute(0, 2, 3, 1);
-        Assert.True(a.allclose(b), "expected [out,in] and [out,in,1,1] weights to give the same result");
-        Assert.True(a.allclose(reference, rtol: 1e-5, atol: 1e-5), "expected the result of a 1x1 convolution");
+        using var channelsLast = nchw.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        using var a = linear.forward(channelsLast);
+        using var b = conv.forward(nchw);
+        using var reference = torch.nn.functional.linear(nchw.permute(0, 2, 3, 1), weight, bias).permute(0, 3, 1, 2);
+        Assert.True(a.allclose(b, rtol: 1e-5, atol: 1e-5), "expected [out,in] and [out,in,1,1] weights to give the same result");
+        Assert.True(a.allclose(reference, rtol: 1e-5, atol: 1e-5), "expected the result of a Linear over the channels");
     }
 }
