@@ -5,6 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 [ -d infra/azurite/node_modules/azurite ] || npm ci --prefix infra/azurite --no-audit --no-fund
 dotnet build src/Client -c Release
-# Keep freed tensor memory in the heap: fresh-page faults cost ~9 us each on these VMs (ENVIRONMENT.md).
-export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=4294967296:glibc.malloc.trim_threshold=17179869184}"
 exec dotnet src/Client/bin/Release/net10.0/linux-x64/pipeline.dll demo "$@"

@@ -28,7 +28,7 @@ public static class EndToEndBenchmark
             var spec = new EmbedJobSpec
             {
                 Input = input, Output = Path.Combine(root, "out"), Model = model, Weights = "random", BatchSize = batchSize,
-                ShardSize = Math.Max(batchSize, images / 4),
+                ShardSize = 1000, // the CLI default
             };
             var watch = Stopwatch.StartNew();
             var submitted = await job.SubmitAsync(spec, cancellationToken);

@@ -1,7 +1,10 @@
 using System.Globalization;
 using Pipeline.Bench;
 using Pipeline.Models.Registry;
+using Pipeline.Silo;
 using TorchSharp;
+
+if (NativeMemoryTuning.RelaunchIfUntuned(args) is { } relaunched) return relaunched;
 
 // pipeline-bench [forward|e2e|all] [--threads 2] [--models a,b@224,...] [--images 512]
 // Prints images/s; peers (PyTorch 1.13 + timm, tuned BLAS, same machine) come from ../shared/ENVIRONMENT.md.

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Pipeline.Client.Commands;
+using Pipeline.Silo;
+
+if (NativeMemoryTuning.RelaunchIfUntuned(args) is { } exitCode) return exitCode;
 
 var root = new RootCommand("pipeline: embeddings, kNN indices and image generation over Orleans")
 {

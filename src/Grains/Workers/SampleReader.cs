@@ -9,7 +9,7 @@ namespace Pipeline.Grains.Workers;
 /// Download and decode + preprocess stages for one sample. Failures become failure records (stage <c>read</c> or
 /// <c>decode</c>), never exceptions, so one bad file never fails a shard. Cancellation still propagates.
 /// </summary>
-public sealed class SampleReader(IObjectStore input, PreprocessConfig preprocess, ImageDecoderOptions decoderOptions, SemaphoreSlim downloads, SemaphoreSlim decoders)
+public sealed class SampleReader(IObjectStore input, PreprocessConfig preprocess, ImageDecoderOptions decoderOptions, SemaphoreSlim downloads, DecodeSlots decoders)
 {
     private int PixelsPerImage => 3 * preprocess.CropHeight * preprocess.CropWidth;
 

@@ -15,7 +15,7 @@ namespace Pipeline.Grains.Workers;
 public sealed class ShardPipeline(ILogger logger)
 {
     public async Task<ShardEmbeddings> RunAsync(int shard, string inputRoot, IReadOnlyList<string> keys, SampleReader reader,
-        ImageEmbedder embedder, int batchSize, CancellationToken cancellationToken)
+        DecodeSlots decoders, ImageEmbedder embedder, int batchSize, CancellationToken cancellationToken)
     {
         int dim = embedder.EmbeddingDim, pixelsPerImage = embedder.PixelsPerImage;
         int patchFloats = embedder.PatchTokenCount * embedder.PatchTokenDim;
@@ -52,19 +52,21 @@ public sealed class ShardPipeline(ILogger logger)
             sample.Pixels.AsSpan(0, pixelsPerImage).CopyTo(batch.AsSpan(pending.Count * pixelsPerImage));
             ArrayPool<float>.Shared.Return(sample.Pixels);
             pending.Add(sample);
-            if (pending.Count == batchSize) Flush();
+            if (pending.Count == batchSize) await FlushAsync();
         }
-        Flush();
+        await FlushAsync();
         await producer;
         return new ShardEmbeddings(embeddings[..(metadata.Count * dim)], dim, metadata, failures,
             patches?[..(metadata.Count * patchFloats)], embedder.PatchTokenCount, embedder.PatchTokenDim);
 
-        void Flush()
+        async Task FlushAsync()
         {
             if (pending.Count == 0) return;
             var readMs = waited.Elapsed.TotalMilliseconds;
+            EmbeddingBatch result;
             var infer = Stopwatch.StartNew();
-            var result = embedder.Embed(batch, pending.Count);
+            using (await decoders.PauseForForwardAsync(cancellationToken))
+                result = embedder.Embed(batch, pending.Count);
             result.Embeddings.CopyTo(embeddings.AsSpan(metadata.Count * dim));
             result.PatchTokens?.CopyTo(patches.AsSpan(metadata.Count * patchFloats));
             foreach (var s in pending)

@@ -24,10 +24,11 @@ public sealed class ShardRunner(IObjectStoreFactory stores, EmbedderCache embedd
 
         var settings = options.Value;
         using var downloads = new SemaphoreSlim(settings.DownloadConcurrency);
-        using var decoders = new SemaphoreSlim(settings.DecodeThreads > 0 ? settings.DecodeThreads : Environment.ProcessorCount);
+        using var decoders = new DecodeSlots(settings.DecodeThreads > 0 ? settings.DecodeThreads : Environment.ProcessorCount,
+            pauseDuringForward: !(settings.OverlapDecodeWithForward ?? spec.Device == "cuda"));
         var reader = new SampleReader(stores.Open(StorageLocation.Parse(spec.Input)), embedder.Preprocess,
             new ImageDecoderOptions { MaxPixels = settings.MaxImagePixels }, downloads, decoders);
-        var result = await new ShardPipeline(logger).RunAsync(lease.Shard, spec.Input, keys, reader, embedder, spec.BatchSize, cancellationToken);
+        var result = await new ShardPipeline(logger).RunAsync(lease.Shard, spec.Input, keys, reader, decoders, embedder, spec.BatchSize, cancellationToken);
         var outcome = await committer.CommitAsync(output, lease, workerId, result, cancellationToken);
         logger.LogInformation("job {JobId} shard {Shard}: {Rows} rows, {Failures} failures", lease.JobId, lease.Shard, outcome.Rows, outcome.Failures);
         return outcome;

@@ -23,6 +23,12 @@ public sealed class WorkerOptions
     [Range(0, 256)]
     public int DecodeThreads { get; set; }
 
+    /// <summary>
+    /// Decode while the model runs: null = only on GPU workers. On CPU both compete for the same cores and the forward
+    /// pass slows down more than decoding gains (see <see cref="DecodeSlots"/>).
+    /// </summary>
+    public bool? OverlapDecodeWithForward { get; set; }
+
     /// <summary>Threads libtorch uses for the forward pass; 0 = one per core.</summary>
     [Range(0, 256)]
     public int TorchThreads { get; set; }
