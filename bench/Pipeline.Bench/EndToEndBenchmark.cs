@@ -13,7 +13,7 @@ public static class EndToEndBenchmark
 {
     public sealed record Result(string Model, int Images, double Seconds, double ImagesPerSecond, JobState State);
 
-    public static async Task<Result> RunAsync(string model, int images, int batchSize, CancellationToken cancellationToken)
+    public static async Task<Result> RunAsync(string model, int images, int batchSize, string computeDType, CancellationToken cancellationToken)
     {
         var root = Path.Combine(Path.GetTempPath(), $"pipeline-bench-{Guid.NewGuid():N}");
         var input = Path.Combine(root, "corpus");
@@ -27,7 +27,7 @@ public static class EndToEndBenchmark
             var job = runtime.Grains.GetGrain<IJobGrain>("bench");
             var spec = new EmbedJobSpec
             {
-                Input = input, Output = Path.Combine(root, "out"), Model = model, Weights = "random", BatchSize = batchSize,
+                Input = input, Output = Path.Combine(root, "out"), Model = model, Weights = "random", BatchSize = batchSize, ComputeDType = computeDType,
                 ShardSize = 1000, // the CLI default
             };
             var watch = Stopwatch.StartNew();

@@ -5,23 +5,24 @@ using TorchSharp;
 
 namespace Pipeline.Bench;
 
-/// <summary>Forward throughput of one model at several batch sizes: random weights, float32, eval, inference mode.</summary>
+/// <summary>Forward throughput of one model at several batch sizes: random weights, eval, inference mode, float32 or bfloat16.</summary>
 public static class ForwardBenchmark
 {
     public sealed record Result(string Model, int Resolution, int Batch, double ImagesPerSecond, double MsPerBatch);
 
-    public static IEnumerable<Result> Run(ModelVariant variant, int resolution, IReadOnlyList<int> batches, TimeSpan budget)
+    public static IEnumerable<Result> Run(ModelVariant variant, int resolution, IReadOnlyList<int> batches, TimeSpan budget, torch.ScalarType dtype)
     {
         torch.manual_seed(0);
         var backbone = variant.Architecture.Create(numClasses: 0);
         var module = backbone.AsModule();
         module.eval();
+        if (dtype != torch.ScalarType.Float32) module.to(dtype);
         try
         {
             foreach (int batch in batches)
             {
                 using var inference = torch.inference_mode();
-                using var input = torch.randn(batch, 3, resolution, resolution);
+                using var input = torch.randn(batch, 3, resolution, resolution).to(dtype);
                 Forward(backbone, input); // warm-up: first call pays allocation and kernel selection
                 var watch = Stopwatch.StartNew();
                 int iterations = 0;

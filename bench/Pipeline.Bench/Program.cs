@@ -6,14 +6,15 @@ using TorchSharp;
 
 if (NativeMemoryTuning.RelaunchIfUntuned(args) is { } relaunched) return relaunched;
 
-// pipeline-bench [forward|e2e|all] [--threads 2] [--models a,b@224,...] [--images 512]
+// pipeline-bench [forward|e2e|all] [--threads 2] [--models a,b@224,...] [--images 512] [--dtype float32|bfloat16]
 // Prints images/s; peers (PyTorch 1.13 + timm, tuned BLAS, same machine) come from ../shared/ENVIRONMENT.md.
 string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int threads = int.Parse(Option("--threads") ?? "2", CultureInfo.InvariantCulture);
 int images = int.Parse(Option("--images") ?? "512", CultureInfo.InvariantCulture);
 var models = (Option("--models") ?? string.Join(',', BenchmarkDefaults.ForwardModels)).Split(',', StringSplitOptions.RemoveEmptyEntries);
+var dtype = Option("--dtype") ?? "float32";
 torch.set_num_threads(threads);
-Console.WriteLine($"threads {threads}, float32, CPU; TorchSharp {typeof(torch).Assembly.GetName().Version}");
+Console.WriteLine($"threads {threads}, {dtype}, CPU; TorchSharp {typeof(torch).Assembly.GetName().Version}");
 
 if (mode is "forward" or "all")
 {
@@ -22,14 +23,14 @@ if (mode is "forward" or "all")
     {
         var (name, resolution) = BenchmarkDefaults.Parse(spec);
         var variant = ModelRegistry.Get(name);
-        foreach (var result in ForwardBenchmark.Run(variant, resolution ?? variant.Preprocess.CropHeight, [1, 8, 32], TimeSpan.FromSeconds(8)))
+        foreach (var result in ForwardBenchmark.Run(variant, resolution ?? variant.Preprocess.CropHeight, [1, 8, 32], TimeSpan.FromSeconds(8), Pipeline.Models.Embedding.ImageEmbedder.ParseComputeDType(dtype)))
             Console.WriteLine($"{ForwardBenchmark.Format(result)}   {BenchmarkDefaults.Peer(spec)}");
     }
 }
 if (mode is "e2e" or "all")
 {
     var model = Option("--e2e-model") ?? "convnext_tiny.fb_in22k_ft_in1k";
-    var result = await EndToEndBenchmark.RunAsync(model, images, batchSize: 32, CancellationToken.None);
+    var result = await EndToEndBenchmark.RunAsync(model, images, batchSize: 32, dtype, CancellationToken.None);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"end to end: pipeline embed {result.Images} generated images (mixed sizes and formats) with {result.Model}: " +
         $"{result.Seconds:F1} s, {result.ImagesPerSecond:F1} images/s ({result.State}); peer: 20.7 images/s (512 640x480 JPEGs, ConvNeXt-T)"));
