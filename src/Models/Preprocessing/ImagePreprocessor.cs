@@ -69,7 +69,9 @@ public static class ImagePreprocessor
                 nameof(destination));
         }
 
-        var (width, height) = ResizedSize(image.Width, image.Height, config.ResizeShortestEdge);
+        var (width, height) = config.Squash
+            ? (config.ResizeShortestEdge, config.ResizeShortestEdge)
+            : ResizedSize(image.Width, image.Height, config.ResizeShortestEdge);
         var left = CropOffset(width, cropWidth, config.CropRounding);
         var top = CropOffset(height, cropHeight, config.CropRounding);
 

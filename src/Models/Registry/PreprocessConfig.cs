@@ -18,7 +18,8 @@ public enum CropRounding
 }
 
 /// <summary>
-/// Eval preprocessing of a pretrained tag: resize the shorter side to <see cref="ResizeShortestEdge"/> (aspect kept),
+/// Eval preprocessing of a pretrained tag: resize the shorter side to <see cref="ResizeShortestEdge"/> (aspect kept;
+/// with <see cref="Squash"/> both sides, aspect not kept),
 /// centre-crop <see cref="CropHeight"/> x <see cref="CropWidth"/>, scale to [0,1], normalise with mean and std.
 /// </summary>
 public sealed record PreprocessConfig(
@@ -34,6 +35,16 @@ public sealed record PreprocessConfig(
     public static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
     public static readonly float[] InceptionMean = [0.5f, 0.5f, 0.5f];
     public static readonly float[] InceptionStd = [0.5f, 0.5f, 0.5f];
+
+    /// <summary>
+    /// timm's <c>crop_mode='squash'</c>: resize both sides to <see cref="ResizeShortestEdge"/> without keeping the aspect
+    /// ratio, then centre-crop.
+    /// </summary>
+    public bool Squash { get; init; }
+
+    /// <summary>timm's eval transform with <c>crop_mode='squash'</c>.</summary>
+    public static PreprocessConfig TimmSquash(int inputSize, double cropPct, Interpolation interpolation, float[] mean, float[] std) =>
+        Timm(inputSize, cropPct, interpolation, mean, std) with { Squash = true };
 
     /// <summary>timm's eval transform for a square input: scale size = floor(size / crop_pct).</summary>
     public static PreprocessConfig Timm(int inputSize, double cropPct, Interpolation interpolation, float[] mean, float[] std) =>

@@ -6,9 +6,8 @@ namespace Pipeline.Models.Vision;
 /// Published ConvNeXt V1 / V2 checkpoints: timm pretrained tags (timm names, timm eval transform: 224 crop of a
 /// 256 shorter side, bicubic, ImageNet mean/std, crop offsets rounded half-to-even) and Hugging Face Hub ids
 /// (transformers names, <c>ConvNextImageProcessor</c>: shortest edge 224 / crop_pct 0.875 = 256, centre crop 224 with
-/// floored offsets, bicubic; final LayerNorm eps 1e-12 as their configs say). The <c>_384</c> / <c>_512</c> tags are
-/// left out: timm resizes those with <c>crop_mode='squash'</c> (no aspect ratio kept), which
-/// <see cref="PreprocessConfig"/> cannot express. The <c>fcmae</c> (self-supervised) tags ship without the head norm,
+/// floored offsets, bicubic; final LayerNorm eps 1e-12 as their configs say). The <c>_384</c> / <c>_512</c> tags use
+/// timm's <c>crop_mode='squash'</c> at crop_pct 1.0 (both sides resized). The <c>fcmae</c> (self-supervised) tags ship without the head norm,
 /// so a strict load cannot accept them.
 /// </summary>
 public static class ConvNeXtVariants
@@ -28,6 +27,9 @@ public static class ConvNeXtVariants
         var list = new List<ModelVariant>();
         void Timm(string tag, int numClasses = 1000) =>
             list.Add(new ModelVariant(tag, ConvNeXtConfig.FromTimm(tag, null), TimmEval, CheckpointNaming.Timm, numClasses));
+        void TimmSquash(string tag, int size) => list.Add(new ModelVariant(tag, ConvNeXtConfig.FromTimm(tag, null),
+            PreprocessConfig.TimmSquash(size, 1.0, Interpolation.Bicubic, PreprocessConfig.ImageNetMean, PreprocessConfig.ImageNetStd),
+            CheckpointNaming.Timm, 1000));
         void Hf(string id, string timmArchitecture, int numClasses = 1000)
         {
             var timm = ConvNeXtConfig.FromTimm(timmArchitecture, null);
@@ -40,6 +42,7 @@ public static class ConvNeXtVariants
         {
             Timm($"convnext_{size}.fb_in22k_ft_in1k");
             Timm($"convnext_{size}.fb_in22k", 21841);
+            TimmSquash($"convnext_{size}.fb_in22k_ft_in1k_384", 384);
         }
         foreach (var size in new[] { "tiny", "small", "base", "large" })
         {
@@ -52,7 +55,10 @@ public static class ConvNeXtVariants
         foreach (var size in new[] { "nano", "tiny", "base", "large" })
         {
             Timm($"convnextv2_{size}.fcmae_ft_in22k_in1k");
+            TimmSquash($"convnextv2_{size}.fcmae_ft_in22k_in1k_384", 384);
         }
+        TimmSquash("convnextv2_huge.fcmae_ft_in22k_in1k_384", 384);
+        TimmSquash("convnextv2_huge.fcmae_ft_in22k_in1k_512", 512);
 
         foreach (var size in new[] { "tiny", "small", "base", "large" })
         {
