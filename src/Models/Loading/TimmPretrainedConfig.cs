@@ -8,7 +8,7 @@ public static class TimmPretrainedConfig
 {
     /// <summary>
     /// <c>input_size</c> [3, H, W] (square), <c>crop_pct</c> (timm's default 0.875), <c>interpolation</c>
-    /// (bicubic / bilinear), <c>mean</c>, <c>std</c>, <c>crop_mode</c> (center only): timm's eval transform.
+    /// (bicubic / bilinear), <c>mean</c>, <c>std</c>, <c>crop_mode</c> (center or squash): timm's eval transform.
     /// </summary>
     /// <exception cref="NotSupportedException">A transform Pipeline's preprocessing does not reproduce.</exception>
     /// <exception cref="InvalidDataException">A missing or malformed field.</exception>
@@ -29,9 +29,9 @@ public static class TimmPretrainedConfig
             throw new NotSupportedException($"timm pretrained_cfg: non-square input_size {h}x{w} is not supported");
         }
         var cropMode = pretrainedCfg.TryGetProperty("crop_mode", out var cm) && cm.ValueKind == JsonValueKind.String ? cm.GetString() : "center";
-        if (cropMode != "center")
+        if (cropMode is not ("center" or "squash"))
         {
-            throw new NotSupportedException($"timm pretrained_cfg: crop_mode '{cropMode}' is not supported (center only)");
+            throw new NotSupportedException($"timm pretrained_cfg: crop_mode '{cropMode}' is not supported (center, squash)");
         }
         var cropPct = pretrainedCfg.TryGetProperty("crop_pct", out var cp) && cp.ValueKind == JsonValueKind.Number ? cp.GetDouble() : 0.875;
         var interpolation = pretrainedCfg.TryGetProperty("interpolation", out var ip) && ip.ValueKind == JsonValueKind.String ? ip.GetString() : "bilinear";
@@ -45,7 +45,7 @@ public static class TimmPretrainedConfig
                 _ => throw new NotSupportedException($"timm pretrained_cfg: interpolation '{interpolation}' is not supported (bicubic, bilinear)"),
             },
             Floats(pretrainedCfg, "mean") ?? PreprocessConfig.ImageNetMean,
-            Floats(pretrainedCfg, "std") ?? PreprocessConfig.ImageNetStd);
+            Floats(pretrainedCfg, "std") ?? PreprocessConfig.ImageNetStd) with { Squash = cropMode == "squash" };
     }
 
     internal static float[]? Floats(JsonElement obj, string name)
