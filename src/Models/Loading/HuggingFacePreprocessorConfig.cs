@@ -47,8 +47,8 @@ public static class HuggingFacePreprocessorConfig
         {
             if (shortest >= 384)
             {
-                throw new NotSupportedException(
-                    $"{type}: at {shortest} px the processor warps the image to a square without cropping, which Pipeline's preprocessing does not do; use a registry name with --weights");
+                // At 384 px and above the processor warps the image to a square and does not crop: a squash resize.
+                return new PreprocessConfig(shortest, shortest, shortest, interpolation, mean, std, CropRounding.Floor) { Squash = true };
             }
             var cropPct = processor.TryGetProperty("crop_pct", out var cp) && cp.ValueKind == JsonValueKind.Number ? cp.GetDouble() : 224.0 / 256;
             return new PreprocessConfig((int)(shortest / cropPct), shortest, shortest, interpolation, mean, std, CropRounding.Floor);

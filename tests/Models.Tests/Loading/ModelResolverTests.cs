@@ -153,7 +153,9 @@ public sealed class ModelResolverTests : IDisposable
             ["size"] = new JsonObject { ["shortest_edge"] = 384 },
             ["resample"] = 3,
         });
-        AssertError<NotSupportedException>(() => ModelResolver.Resolve(folder, null), "warps the image");
+        // At 384 px ConvNextImageProcessor warps to a square without cropping: a squash resize, no crop margin.
+        var warped = ModelResolver.Resolve(folder, null).Preprocess;
+        Assert.Equal((384, 384, 384, true), (warped.ResizeShortestEdge, warped.CropHeight, warped.CropWidth, warped.Squash));
         var processor = ModelFolderBuilder.BitProcessor();
         processor["resample"] = 1;
         ModelFolderBuilder.WriteJson(folder, "preprocessor_config.json", processor);
