@@ -16,6 +16,7 @@ public static class EmbedCommand
     private static readonly Option<OutputDType> OutputDType = new("--output-dtype") { Description = "Embedding file dtype: Float16 or Float32", DefaultValueFactory = _ => Contracts.Jobs.OutputDType.Float16 };
     private static readonly Option<string?> Pooling = new("--pooling") { Description = "ViT pooling: cls, mean or cls+mean" };
     private static readonly Option<bool> PatchTokens = new("--patch-tokens") { Description = "Also write patch_emb/ (ViTs)" };
+    private static readonly Option<string?> PosResample = new("--pos-resample") { Description = "ViT position-table resampling: timm, transformers or original (default: the checkpoint's library)" };
     private static readonly Option<string> Device = new("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
     private static readonly Option<string> ComputeDType = new("--dtype") { Description = "Forward-pass dtype: float32 (exact), bfloat16, float16 (cuda)", DefaultValueFactory = _ => "float32" };
     private static readonly Option<string?> JobId = new("--job-id") { Description = "Job id; the same id resumes instead of duplicating (default: a new ULID)" };
@@ -25,7 +26,7 @@ public static class EmbedCommand
     {
         var command = new Command("embed", "Embed a corpus of images with a vision model")
         {
-            Input, Model, Weights, Output, BatchSize, ShardSize, OutputDType, Pooling, PatchTokens, Device, ComputeDType, JobId, NoWait,
+            Input, Model, Weights, Output, BatchSize, ShardSize, OutputDType, Pooling, PatchTokens, PosResample, Device, ComputeDType, JobId, NoWait,
         };
         command.SetAction((parse, ct) => RunAsync(parse, ct));
         return command;
@@ -44,6 +45,7 @@ public static class EmbedCommand
             OutputDType = parse.GetValue(OutputDType),
             Pooling = parse.GetValue(Pooling),
             PatchTokens = parse.GetValue(PatchTokens),
+            PosEmbedResampling = parse.GetValue(PosResample),
             Device = parse.GetValue(Device)!,
             ComputeDType = parse.GetValue(ComputeDType)!,
         };

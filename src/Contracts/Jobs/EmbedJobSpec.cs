@@ -36,4 +36,10 @@ public sealed record EmbedJobSpec
 
     /// <summary>Compute dtype of the forward pass: <c>float32</c> (exact), <c>bfloat16</c>, or <c>float16</c> (CUDA only).</summary>
     [Id(11)] public string ComputeDType { get; init; } = "float32";
+
+    /// <summary>
+    /// ViT position-table resampling for inputs off the table's grid: <c>timm</c>, <c>transformers</c> or <c>original</c>;
+    /// null = the behaviour of the library the checkpoint came from.
+    /// </summary>
+    [Id(12)] public string? PosEmbedResampling { get; init; }
 }

@@ -14,6 +14,7 @@ public static partial class EmbedJobSpecValidator
     public static readonly IReadOnlyList<string> Poolings = ["cls", "mean", "cls+mean"];
     public static readonly IReadOnlyList<string> Devices = ["cpu", "cuda"];
     public static readonly IReadOnlyList<string> ComputeDTypes = ["float32", "bfloat16", "float16"];
+    public static readonly IReadOnlyList<string> PosEmbedResamplings = ["timm", "transformers", "original"];
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex JobIdPattern();
@@ -41,6 +42,8 @@ public static partial class EmbedJobSpecValidator
             errors.Add($"max shard attempts {spec.MaxShardAttempts} must be at least 1.");
         if (spec.Pooling is not null && !Poolings.Contains(spec.Pooling))
             errors.Add($"--pooling '{spec.Pooling}' is not known: use one of {string.Join(", ", Poolings)}.");
+        if (spec.PosEmbedResampling is not null && !PosEmbedResamplings.Contains(spec.PosEmbedResampling))
+            errors.Add($"--pos-resample '{spec.PosEmbedResampling}' is not known: use {string.Join(", ", PosEmbedResamplings)}.");
         if (!Devices.Contains(spec.Device))
             errors.Add($"--device '{spec.Device}' is not known: use cpu or cuda.");
         if (!ComputeDTypes.Contains(spec.ComputeDType))

@@ -67,6 +67,7 @@ public sealed class JobPlanner(IObjectStoreFactory stores, ModelSpecChecker mode
             OutputDtype = spec.OutputDType == OutputDType.Float16 ? "float16" : "float32",
             Pooling = spec.Pooling,
             PatchTokens = spec.PatchTokens,
+            PosEmbedResampling = spec.PosEmbedResampling,
             Device = spec.Device,
             ComputeDtype = spec.ComputeDType,
             Images = keys.Count,

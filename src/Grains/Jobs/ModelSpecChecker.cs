@@ -44,6 +44,8 @@ public sealed class ModelSpecChecker(ModelFetcher fetcher)
         bool isViT = resolved.Architecture.Family == "vit";
         if (!isViT && spec.Pooling is not null and not "cls")
             return new ModelCheck($"--pooling {spec.Pooling} applies to ViT models only; {resolved.ModelId} pools its feature map.");
+        if (!isViT && spec.PosEmbedResampling is not null)
+            return new ModelCheck($"--pos-resample applies to ViT models only; {resolved.ModelId} has no position table.");
         if (!isViT && spec.PatchTokens)
             return new ModelCheck($"--patch-tokens applies to ViT models only; {resolved.ModelId} has no patch tokens.");
         if (resolved.WeightsPath is null) return new ModelCheck(null, resolved.ModelId, "random", RandomSeed);

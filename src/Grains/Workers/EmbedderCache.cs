@@ -17,7 +17,7 @@ public sealed class EmbedderCache(ModelFetcher fetcher, IOptions<WorkerOptions> 
 
     public async Task<ImageEmbedder> GetAsync(EmbedJobSpec spec, CancellationToken cancellationToken)
     {
-        var key = string.Join('\n', spec.Model, spec.Weights, spec.Pooling, spec.PatchTokens, spec.Device, spec.ComputeDType);
+        var key = string.Join('\n', spec.Model, spec.Weights, spec.Pooling, spec.PatchTokens, spec.Device, spec.ComputeDType, spec.PosEmbedResampling);
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -27,7 +27,7 @@ public sealed class EmbedderCache(ModelFetcher fetcher, IOptions<WorkerOptions> 
             int threads = options.Value.TorchThreads > 0 ? options.Value.TorchThreads : Environment.ProcessorCount;
             torch.set_num_threads(threads);
             var resolved = await ModelSpecChecker.ResolveAsync(fetcher, spec, cancellationToken);
-            var embedder = ImageEmbedder.Load(resolved, ModelSpecChecker.RandomSeed, spec.Pooling, spec.PatchTokens, spec.Device, spec.ComputeDType);
+            var embedder = ImageEmbedder.Load(resolved, ModelSpecChecker.RandomSeed, spec.Pooling, spec.PatchTokens, spec.Device, spec.ComputeDType, spec.PosEmbedResampling);
             current = (key, embedder);
             return embedder;
         }

@@ -63,17 +63,29 @@ public sealed class ImageEmbedder : IDisposable
     /// Random weights (no weights path) are drawn from <paramref name="randomSeed"/> so every worker builds the same model.
     /// </summary>
     public static ImageEmbedder Load(ResolvedModel model, long randomSeed, string? pooling = null, bool patchTokens = false,
-        string device = "cpu", string computeDType = "float32")
+        string device = "cpu", string computeDType = "float32", string? posEmbedResampling = null)
     {
-        if (pooling is not null)
+        if (patchTokens && model.Architecture is not VisionTransformerConfig)
+            throw new ArgumentException($"{model.ModelId} has no patch tokens: only ViT models do.", nameof(patchTokens));
+        if (pooling is not null || posEmbedResampling is not null)
         {
             if (model.Architecture is not VisionTransformerConfig vit)
-                throw new ArgumentException($"--pooling applies to ViT models only; {model.ModelId} pools its feature map.", nameof(pooling));
-            model = model with { Architecture = vit with { Pooling = ParsePooling(pooling) } };
+                throw new ArgumentException($"--pooling and --pos-resample apply to ViT models only; {model.ModelId} is a ConvNet.", nameof(pooling));
+            if (pooling is not null) vit = vit with { Pooling = ParsePooling(pooling) };
+            if (posEmbedResampling is not null) vit = vit with { PosEmbedResampling = ParsePosEmbedResampling(posEmbedResampling) };
+            model = model with { Architecture = vit };
         }
         if (model.WeightsPath is null) torch.manual_seed(randomSeed);
         return new ImageEmbedder(BackboneFactory.Load(model, headless: true), model.Preprocess, model.ModelId, patchTokens, device, computeDType);
     }
+
+    public static ViTPosEmbedResampling ParsePosEmbedResampling(string mode) => mode switch
+    {
+        "timm" => ViTPosEmbedResampling.Timm,
+        "transformers" => ViTPosEmbedResampling.Transformers,
+        "original" => ViTPosEmbedResampling.Original,
+        _ => throw new ArgumentException($"--pos-resample '{mode}' is not known: use timm, transformers or original.", nameof(mode)),
+    };
 
     /// <summary><c>cpu</c> or <c>cuda</c>; CUDA is refused with a clear message where this build or machine has none.</summary>
     public static torch.Device ParseDevice(string device) => device switch

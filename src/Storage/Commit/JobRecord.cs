@@ -23,6 +23,7 @@ public sealed record JobRecord
     public required string OutputDtype { get; init; }
     public string? Pooling { get; init; }
     public bool PatchTokens { get; init; }
+    public string? PosEmbedResampling { get; init; }
     public string? Device { get; init; }
     public string? ComputeDtype { get; init; }
     public long Images { get; init; }
