@@ -29,7 +29,10 @@ public sealed class ModelSpecChecker(ModelFetcher fetcher)
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException or FileNotFoundException
                                       or DirectoryNotFoundException or InvalidDataException or JsonException or NotSupportedException)
         {
-            return new ModelCheck($"--model {spec.Model}: {e.Message}");
+            var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
+            return new ModelCheck(message.Contains("--model", StringComparison.Ordinal) || message.Contains("--weights", StringComparison.Ordinal)
+                ? message
+                : $"--model {spec.Model}: {message}");
         }
 
         try
