@@ -70,26 +70,7 @@ public sealed class Checkpoint : IDisposable
     public torch.Tensor Read(string name) => Owner(name).ReadTensor(name);
 
     /// <summary>Reads every tensor, in <see cref="Names"/> order; the caller owns the tensors.</summary>
-    public Dictionary<string, torch.Tensor> ReadAll()
-    {
-        var result = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
-        try
-        {
-            foreach (var name in _names)
-            {
-                result.Add(name, Read(name));
-            }
-            return result;
-        }
-        catch
-        {
-            foreach (var tensor in result.Values)
-            {
-                tensor.Dispose();
-            }
-            throw;
-        }
-    }
+    public Dictionary<string, torch.Tensor> ReadAll() => TensorDictionary.ReadAll(_names, Read);
 
     /// <inheritdoc />
     public void Dispose()

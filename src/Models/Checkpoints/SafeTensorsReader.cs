@@ -109,26 +109,8 @@ public sealed class SafeTensorsReader : IDisposable
     }
 
     /// <summary>Reads every tensor, in header order. The caller owns (and disposes) the tensors.</summary>
-    public Dictionary<string, torch.Tensor> ReadAll()
-    {
-        var result = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
-        try
-        {
-            foreach (var info in _header.Tensors)
-            {
-                result.Add(info.Name, ReadTensor(info.Name));
-            }
-            return result;
-        }
-        catch
-        {
-            foreach (var tensor in result.Values)
-            {
-                tensor.Dispose();
-            }
-            throw;
-        }
-    }
+    public Dictionary<string, torch.Tensor> ReadAll() =>
+        TensorDictionary.ReadAll(_header.Tensors.Select(info => info.Name), ReadTensor);
 
     /// <inheritdoc />
     public void Dispose()

@@ -31,22 +31,7 @@ public sealed class ConvNeXtTests(ITestOutputHelper output)
         ConvNetFixtures.Dispose(raw.Values.Concat(state.Values));
         model.eval();
 
-        var input = ConvNetFixtures.Read(Case, "input.safetensors");
-        var expected = ConvNetFixtures.Read(Case, "expected.safetensors");
-        using var noGrad = torch.no_grad();
-        using var features = model.forward_features(input["pixel_values"]);
-        using var pooled = model.forward_head(features, pre_logits: true);
-        using var logits = model.forward_head(features);
-        using var full = model.forward(input["pixel_values"]);
-
-        var dFeatures = ConvNetFixtures.MaxAbsDiff(expected["features"], features, "features");
-        var dPooled = ConvNetFixtures.MaxAbsDiff(expected["pooled"], pooled, "pooled");
-        var dLogits = ConvNetFixtures.MaxAbsDiff(expected["logits"], logits, "logits");
-        var dFull = ConvNetFixtures.MaxAbsDiff(expected["logits"], full, "forward");
-        var report = $"{naming}: max |diff| features {dFeatures:E2}, pooled {dPooled:E2}, logits {dLogits:E2}, forward {dFull:E2} (tolerance {Tolerance:E0})";
-        output.WriteLine(report);
-        Assert.True(dFeatures <= Tolerance && dPooled <= Tolerance && dLogits <= Tolerance && dFull <= Tolerance, report);
-        ConvNetFixtures.Dispose(input.Values.Concat(expected.Values));
+        output.WriteLine(ConvNetFixtures.AssertMatchesExpected(model, Case, Tolerance, $"{naming}: "));
     }
 
     [Fact]
