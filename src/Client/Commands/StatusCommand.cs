@@ -51,18 +51,16 @@ public static class StatusCommand
     /// <summary>Status as the output shows it: job.json, the shard markers and, when finished, the manifest.</summary>
     public static async Task<JobStatus> ReadFromOutputAsync(IObjectStore store, string jobId, CancellationToken cancellationToken)
     {
-        if (!await store.ExistsAsync(OutputLayout.JobFile, cancellationToken))
+        var record = await OutputJson.ReadIfPresentAsync<JobRecord>(store, OutputLayout.JobFile, cancellationToken);
+        if (record is null)
             return new JobStatus { JobId = jobId, State = JobState.Unknown, Error = $"no {OutputLayout.JobFile} at {store.Location}" };
-        var record = OutputJson.Deserialize<JobRecord>(await store.ReadAllBytesAsync(OutputLayout.JobFile, cancellationToken));
         if (record.JobId != jobId)
             return new JobStatus { JobId = jobId, State = JobState.Unknown, Error = $"{store.Location} holds job {record.JobId}" };
 
         var markers = new List<ShardMarker>();
         await foreach (var entry in store.ListAsync(OutputLayout.MarkerFolder, cancellationToken))
             markers.Add(OutputJson.Deserialize<ShardMarker>(await store.ReadAllBytesAsync(entry.Key, cancellationToken)));
-        JobManifest? manifest = await store.ExistsAsync(OutputLayout.ManifestFile, cancellationToken)
-            ? OutputJson.Deserialize<JobManifest>(await store.ReadAllBytesAsync(OutputLayout.ManifestFile, cancellationToken))
-            : null;
+        var manifest = await OutputJson.ReadIfPresentAsync<JobManifest>(store, OutputLayout.ManifestFile, cancellationToken);
 
         long rows = markers.Sum(m => (long)m.Rows), failed = manifest?.TotalFailures ?? markers.Sum(m => (long)m.Failures);
         var end = manifest?.FinishedAt ?? markers.Select(m => m.CommittedAt).DefaultIfEmpty(record.CreatedAt).Max();

@@ -19,9 +19,8 @@ public sealed class JobPlanner(IObjectStoreFactory stores, ModelSpecChecker mode
         if (!TryParse("--output", spec.Output, out var output, out error)) return JobPlan.Refused(error);
         var outputStore = stores.Open(output);
 
-        if (await outputStore.ExistsAsync(OutputLayout.JobFile, cancellationToken))
+        if (await OutputJson.ReadIfPresentAsync<JobRecord>(outputStore, OutputLayout.JobFile, cancellationToken) is { } existing)
         {
-            var existing = OutputJson.Deserialize<JobRecord>(await outputStore.ReadAllBytesAsync(OutputLayout.JobFile, cancellationToken));
             if (existing.JobId != jobId)
                 return JobPlan.Refused($"--output {spec.Output} already holds job '{existing.JobId}': choose an empty output, " +
                                        $"or pass --job-id {existing.JobId} to resume that job.");
@@ -38,11 +37,9 @@ public sealed class JobPlanner(IObjectStoreFactory stores, ModelSpecChecker mode
         var sizes = Enumerable.Range(0, (keys.Count + spec.ShardSize - 1) / spec.ShardSize)
             .Select(i => Math.Min(spec.ShardSize, keys.Count - i * spec.ShardSize)).ToArray();
 
-        if (await outputStore.ExistsAsync(OutputLayout.ManifestFile, cancellationToken))
-        {
-            var manifest = OutputJson.Deserialize<JobManifest>(await outputStore.ReadAllBytesAsync(OutputLayout.ManifestFile, cancellationToken));
-            if (manifest.JobId == jobId) return new JobPlan(null, sizes, keys.Count, manifest);
-        }
+        if (await OutputJson.ReadIfPresentAsync<JobManifest>(outputStore, OutputLayout.ManifestFile, cancellationToken) is { } manifest
+            && manifest.JobId == jobId)
+            return new JobPlan(null, sizes, keys.Count, manifest);
 
         await Parallel.ForEachAsync(Enumerable.Range(0, sizes.Length),
             new ParallelOptions { MaxDegreeOfParallelism = PlanWriteConcurrency, CancellationToken = cancellationToken },

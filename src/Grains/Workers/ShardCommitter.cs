@@ -61,9 +61,8 @@ public sealed class ShardCommitter(TimeProvider time)
     /// <summary>The outcome recorded by an existing marker, or null when the shard is not committed.</summary>
     public static async Task<ShardOutcome?> ReadCommittedAsync(IObjectStore output, int shard, CancellationToken cancellationToken)
     {
-        if (!await output.ExistsAsync(OutputLayout.Marker(shard), cancellationToken)) return null;
-        var marker = OutputJson.Deserialize<ShardMarker>(await output.ReadAllBytesAsync(OutputLayout.Marker(shard), cancellationToken));
-        return new ShardOutcome { Rows = marker.Rows, Failures = marker.Failures };
+        var marker = await OutputJson.ReadIfPresentAsync<ShardMarker>(output, OutputLayout.Marker(shard), cancellationToken);
+        return marker is null ? null : new ShardOutcome { Rows = marker.Rows, Failures = marker.Failures };
     }
 
     private static async Task WriteParquetAsync<T>(IObjectStore output, string key, IReadOnlyList<T> rows, CancellationToken cancellationToken)
