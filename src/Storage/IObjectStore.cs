@@ -42,6 +42,13 @@ public interface IObjectStore
     /// </summary>
     Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Copies the object at <paramref name="sourceKey"/> over <paramref name="destinationKey"/>, replacing it
+    /// atomically: readers of the destination see either its previous content or the whole copy, never a part.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The source key does not exist.</exception>
+    Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the object; deleting a key that does not exist is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken = default);
 }

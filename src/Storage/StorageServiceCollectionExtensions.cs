@@ -13,7 +13,8 @@ public static class StorageServiceCollectionExtensions
     /// Binds <see cref="StorageOptions"/> to <c>Pipeline:Storage</c> (validated on start), and registers
     /// <see cref="BlobServiceClients"/>, the configured <see cref="BlobServiceClient"/> (resolving it throws a clear error
     /// when no account is configured), <see cref="IObjectStoreFactory"/>, and the <c>blob-read</c> / <c>blob-write</c>
-    /// pipelines. Calling it more than once registers everything once.
+    /// pipelines, with the chaos of <see cref="StorageChaosOptions"/> (<c>Pipeline:Storage:Chaos</c>, off by default).
+    /// Calling it more than once registers everything once.
     /// </summary>
     public static IServiceCollection AddPipelineStorage(this IServiceCollection services)
     {
@@ -27,13 +28,21 @@ public static class StorageServiceCollectionExtensions
             .BindConfiguration(StorageOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<StorageChaosOptions>()
+            .BindConfiguration(StorageChaosOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton<BlobServiceClients>();
         services.TryAddSingleton(sp => sp.GetRequiredService<BlobServiceClients>().Configured);
         services.TryAddSingleton<IObjectStoreFactory, ObjectStoreFactory>();
         services.AddResiliencePipeline(StorageResilience.BlobRead, (builder, context) =>
-            StorageResilience.AddBlobReadStrategies(builder, context.ServiceProvider.GetRequiredService<IOptions<StorageOptions>>().Value));
+            StorageResilience.AddBlobReadStrategies(builder, Options(context.ServiceProvider), Chaos(context.ServiceProvider)));
         services.AddResiliencePipeline(StorageResilience.BlobWrite, (builder, context) =>
-            StorageResilience.AddBlobWriteStrategies(builder, context.ServiceProvider.GetRequiredService<IOptions<StorageOptions>>().Value));
+            StorageResilience.AddBlobWriteStrategies(builder, Options(context.ServiceProvider), Chaos(context.ServiceProvider)));
         return services;
     }
+
+    private static StorageOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<StorageOptions>>().Value;
+
+    private static StorageChaosOptions Chaos(IServiceProvider services) => services.GetRequiredService<IOptions<StorageChaosOptions>>().Value;
 }

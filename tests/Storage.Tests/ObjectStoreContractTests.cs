@@ -156,6 +156,79 @@ public abstract class ObjectStoreContractTests
         Assert.Equal("no/such.npy", open.FileName);
     }
 
+    [Fact]
+    public async Task Copy_CreatesOrReplacesTheDestination_AndKeepsTheSource()
+    {
+        var store = CreateStore();
+        await store.WriteAsync("_attempts/00001/a/img_emb/img_emb_00001.npy", "staged embeddings"u8.ToArray());
+        await store.WriteAsync("img_emb/img_emb_00002.npy", "old"u8.ToArray());
+
+        await store.CopyAsync("_attempts/00001/a/img_emb/img_emb_00001.npy", "img_emb/img_emb_00001.npy");
+        await store.CopyAsync("_attempts/00001/a/img_emb/img_emb_00001.npy", "img_emb/img_emb_00002.npy");
+
+        Assert.Equal("staged embeddings", Encoding.UTF8.GetString(await store.ReadAllBytesAsync("img_emb/img_emb_00001.npy")));
+        Assert.Equal("staged embeddings", Encoding.UTF8.GetString(await store.ReadAllBytesAsync("img_emb/img_emb_00002.npy")));
+        Assert.Equal(
+            ["_attempts/00001/a/img_emb/img_emb_00001.npy", "img_emb/img_emb_00001.npy", "img_emb/img_emb_00002.npy"],
+            (await ListAsync(store)).Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task Copy_OfEmptyAndLargeObjects_CopiesEveryByte()
+    {
+        var store = CreateStore();
+        var large = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).NextBytes(large);
+        await store.WriteAsync("src/large.bin", large);
+        await store.WriteAsync("src/empty.bin", ReadOnlyMemory<byte>.Empty);
+
+        await store.CopyAsync("src/large.bin", "dst/large.bin");
+        await store.CopyAsync("src/empty.bin", "dst/empty.bin");
+
+        var copied = await store.ReadAllBytesAsync("dst/large.bin");
+        Assert.True(large.AsSpan().SequenceEqual(copied), $"the copy of a {large.Length}-byte object differs from its source ({copied.Length} bytes)");
+        Assert.Empty(await store.ReadAllBytesAsync("dst/empty.bin"));
+    }
+
+    [Fact]
+    public async Task Copy_OfAMissingSource_ThrowsFileNotFound_AndLeavesTheDestination()
+    {
+        var store = CreateStore();
+        await store.WriteAsync("final.npy", "kept"u8.ToArray());
+
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => store.CopyAsync("staged/missing.npy", "final.npy"));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => store.CopyAsync("never/was.npy", "other/new.npy"));
+
+        Assert.Equal("staged/missing.npy", error.FileName);
+        Assert.Equal("kept", Encoding.UTF8.GetString(await store.ReadAllBytesAsync("final.npy")));
+        Assert.Equal(["final.npy"], (await ListAsync(store)).Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task ConcurrentCopiesOfOneSource_AllSucceed_AndTheDestinationIsWhole()
+    {
+        var store = CreateStore();
+        var content = Enumerable.Range(0, 200_000).Select(i => (byte)i).ToArray();
+        await store.WriteAsync("staged.bin", content);
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => store.CopyAsync("staged.bin", "final.bin"))));
+
+        var copied = await store.ReadAllBytesAsync("final.bin");
+        Assert.True(content.AsSpan().SequenceEqual(copied), $"racing copies left a destination that differs from the source ({copied.Length} of {content.Length} bytes)");
+        Assert.Equal(["final.bin", "staged.bin"], (await ListAsync(store)).Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task Copy_RejectsInvalidKeys()
+    {
+        var store = CreateStore();
+        await store.WriteAsync("ok.bin", new byte[] { 1 });
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CopyAsync("../escape", "ok2.bin"));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CopyAsync("ok.bin", "a//b"));
+        Assert.Equal(["ok.bin"], (await ListAsync(store)).Select(e => e.Key));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("/abs")]

@@ -18,6 +18,7 @@ public sealed class BlobObjectStore : IObjectStore
     private readonly ResiliencePipeline read;
     private readonly ResiliencePipeline write;
     private readonly string rootSlash;
+    private bool serverSideCopy = true;
 
     /// <summary>Opens a store on <paramref name="location"/>'s prefix inside <paramref name="container"/>.</summary>
     public BlobObjectStore(BlobContainerClient container, StorageLocation location, ResiliencePipelineProvider<string> pipelines)
@@ -39,6 +40,16 @@ public sealed class BlobObjectStore : IObjectStore
 
     /// <inheritdoc />
     public StorageLocation Location { get; }
+
+    /// <summary>
+    /// Whether <see cref="CopyAsync"/> tries a server-side copy first; it turns itself off when the service refuses one.
+    /// Tests turn it off to run the download + upload fallback.
+    /// </summary>
+    internal bool ServerSideCopy
+    {
+        get => Volatile.Read(ref serverSideCopy);
+        init => serverSideCopy = value;
+    }
 
     /// <summary>Blobs asked for per listing request (the service's maximum is 5000).</summary>
     public int PageSize { get; init; } = 5000;
@@ -190,11 +201,71 @@ public sealed class BlobObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A server-side copy inside the container (<c>Copy Blob</c>, awaited until it completes) in the write pipeline;
+    /// the destination blob is replaced when the copy commits. When the service refuses a server-side copy (401/403,
+    /// e.g. with token credentials that may not authorise the source, or <c>CannotVerifyCopySource</c>) the store
+    /// falls back to download + upload, and keeps doing so for later copies.
+    /// </remarks>
+    public async Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default)
+    {
+        var source = Blob(sourceKey);
+        var destination = Blob(destinationKey);
+        if (ServerSideCopy)
+        {
+            try
+            {
+                await write.ExecuteAsync(async ct => await ServerSideCopyAsync(source, destination, ct), cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 401 or 403 || e.ErrorCode == BlobErrorCode.CannotVerifyCopySource)
+            {
+                Volatile.Write(ref serverSideCopy, false);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                throw NotFound(sourceKey, e);
+            }
+        }
+
+        var content = await ReadAllBytesAsync(sourceKey, cancellationToken);
+        await WriteAsync(destinationKey, content, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var blob = Blob(key);
         await write.ExecuteAsync(
             async ct => await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, null, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// One server-side copy, awaited until it ends. A copy that ends without success (a concurrent copy to the same
+    /// destination aborted or replaced it) is an <see cref="IOException"/>, so the pipeline copies again; when the
+    /// destination already holds a successful copy of the same source, that is the answer.
+    /// </summary>
+    private static async ValueTask<bool> ServerSideCopyAsync(BlobClient source, BlobClient destination, CancellationToken cancellationToken)
+    {
+        var operation = await destination.StartCopyFromUriAsync(source.Uri, cancellationToken: cancellationToken);
+        try
+        {
+            await operation.WaitForCompletionAsync(cancellationToken);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // The SDK reports a copy that ended as aborted or failed this way.
+        }
+
+        var properties = (await destination.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+        if (properties.CopyStatus == CopyStatus.Success && properties.CopySource == source.Uri)
+        {
+            return true;
+        }
+
+        throw new IOException(
+            $"The copy to '{destination.Name}' ended as {properties.CopyStatus} ({properties.CopyStatusDescription}); it is retried.");
     }
 
     private BlobClient Blob(string key)

@@ -11,6 +11,15 @@ public static class OutputLayout
     public const string MarkerFolder = "_shards/";
     public const string PlanFolder = "_plan/";
 
+    /// <summary>
+    /// Attempt-scoped staging of shard files (DESIGN.md, step 5): an attempt writes here, and the files under the final
+    /// names are published from the attempt its marker names. Readers never look here; it is emptied at finalisation.
+    /// </summary>
+    public const string AttemptsFolder = "_attempts/";
+
+    /// <summary>Written by planning once every <see cref="Plan"/> file of the job exists.</summary>
+    public const string PlanComplete = $"{PlanFolder}_complete.json";
+
     /// <summary>Shard numbers are zero-padded to 5 digits.</summary>
     public static string ShardName(int shard) => shard.ToString("D5", CultureInfo.InvariantCulture);
 
@@ -23,6 +32,38 @@ public static class OutputLayout
     public static string Failures(int shard) => $"failures/failures_{ShardName(shard)}.parquet";
 
     public static string Marker(int shard) => $"{MarkerFolder}{ShardName(shard)}.done.json";
+
+    /// <summary>Written when a shard failed every attempt; it has no output files.</summary>
+    public static string FailedMarker(int shard) => $"{MarkerFolder}{ShardName(shard)}.failed.json";
+
+    /// <summary>The folder of every staged file of one attempt of one shard.</summary>
+    public static string AttemptFolder(int shard, string attemptId)
+    {
+        ValidateAttemptId(attemptId);
+        return $"{AttemptsFolder}{ShardName(shard)}/{attemptId}/";
+    }
+
+    /// <summary>Where attempt <paramref name="attemptId"/> of <paramref name="shard"/> stages <paramref name="finalKey"/>.</summary>
+    public static string Staged(int shard, string attemptId, string finalKey)
+    {
+        ObjectKeys.Validate(finalKey, nameof(finalKey));
+        return AttemptFolder(shard, attemptId) + finalKey;
+    }
+
+    /// <summary>
+    /// Attempt ids become one key segment: 1 to 64 characters of ASCII letters, digits, '-', '_' and '.', not '.' or '..'
+    /// (a ULID or a GUID fits).
+    /// </summary>
+    public static void ValidateAttemptId(string attemptId)
+    {
+        ArgumentNullException.ThrowIfNull(attemptId);
+        if (attemptId.Length is 0 or > 64 || attemptId is "." or ".."
+            || !attemptId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw new ArgumentException(
+                $"Attempt id '{attemptId}' must be 1-64 characters of ASCII letters, digits, '-', '_' and '.'.", nameof(attemptId));
+        }
+    }
 
     /// <summary>The shard's slice of the corpus listing: one input key per line, in listing order.</summary>
     public static string Plan(int shard) => $"{PlanFolder}shard_{ShardName(shard)}.txt";

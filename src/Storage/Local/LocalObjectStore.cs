@@ -151,6 +151,32 @@ public sealed class LocalObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The source is opened first (sharing delete, so a concurrent delete of the source cannot cut the copy short),
+    /// copied to a flushed temporary file beside the destination, then renamed over it.
+    /// </remarks>
+    public async Task CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken = default)
+    {
+        var source = PathOf(sourceKey);
+        var destination = PathOf(destinationKey);
+        FileStream input;
+        try
+        {
+            input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, useAsync: true);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw NotFound(sourceKey, e);
+        }
+
+        await using (input)
+        {
+            var temp = await WriteTempAsync(destination, (file, ct) => input.CopyToAsync(file, BufferSize, ct), cancellationToken);
+            Commit(temp, () => File.Move(temp, destination, overwrite: true));
+        }
+    }
+
+    /// <inheritdoc />
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var path = PathOf(key);

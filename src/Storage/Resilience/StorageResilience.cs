@@ -1,6 +1,10 @@
+using Azure;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.Simmy;
+using Polly.Simmy.Fault;
+using Polly.Simmy.Latency;
 using Polly.Timeout;
 
 namespace Pipeline.Storage;
@@ -8,7 +12,9 @@ namespace Pipeline.Storage;
 /// <summary>
 /// The resilience pipelines around every blob call, registered once by name in
 /// <see cref="StorageServiceCollectionExtensions.AddPipelineStorage"/>: total timeout, then retry with jittered
-/// exponential backoff on <see cref="TransientErrors"/>, then a circuit breaker, then a per-attempt timeout.
+/// exponential backoff on <see cref="TransientErrors"/>, then a circuit breaker, then a per-attempt timeout, then (only
+/// when <see cref="StorageChaosOptions"/> asks for it) injected faults and stalls. The breaker sits inside the retry,
+/// so it sees every attempt: at the default ratio of 0.5 a 20% fault rate does not open it.
 /// </summary>
 public static class StorageResilience
 {
@@ -22,15 +28,17 @@ public static class StorageResilience
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     /// <summary>Adds the <see cref="BlobRead"/> strategies to <paramref name="builder"/>.</summary>
-    public static ResiliencePipelineBuilder AddBlobReadStrategies(ResiliencePipelineBuilder builder, StorageOptions options) =>
-        AddStrategies(builder, options, BlobRead, options.ReadAttemptTimeout);
+    public static ResiliencePipelineBuilder AddBlobReadStrategies(
+        ResiliencePipelineBuilder builder, StorageOptions options, StorageChaosOptions? chaos = null) =>
+        AddStrategies(builder, options, chaos, BlobRead, options.ReadAttemptTimeout);
 
     /// <summary>Adds the <see cref="BlobWrite"/> strategies to <paramref name="builder"/>.</summary>
-    public static ResiliencePipelineBuilder AddBlobWriteStrategies(ResiliencePipelineBuilder builder, StorageOptions options) =>
-        AddStrategies(builder, options, BlobWrite, options.WriteAttemptTimeout);
+    public static ResiliencePipelineBuilder AddBlobWriteStrategies(
+        ResiliencePipelineBuilder builder, StorageOptions options, StorageChaosOptions? chaos = null) =>
+        AddStrategies(builder, options, chaos, BlobWrite, options.WriteAttemptTimeout);
 
     private static ResiliencePipelineBuilder AddStrategies(
-        ResiliencePipelineBuilder builder, StorageOptions options, string name, TimeSpan attemptTimeout)
+        ResiliencePipelineBuilder builder, StorageOptions options, StorageChaosOptions? chaos, string name, TimeSpan attemptTimeout)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
@@ -63,6 +71,43 @@ public static class StorageResilience
                 && TransientErrors.IsTransient(args.Outcome.Exception, args.Context.CancellationToken.IsCancellationRequested)),
         });
         builder.AddTimeout(new TimeoutStrategyOptions { Name = $"{name}-attempt-timeout", Timeout = attemptTimeout });
+        if (chaos is { IsActive: true })
+        {
+            AddChaos(builder, chaos, name);
+        }
+
         return builder;
+    }
+
+    private static void AddChaos(ResiliencePipelineBuilder builder, StorageChaosOptions chaos, string name)
+    {
+        // Each pipeline gets its own sequence; with a seed, reads and writes differ but both repeat run after run.
+        int? Seed(int salt) => chaos.Seed is { } seed ? unchecked(seed + salt + (name == BlobRead ? 0 : 100)) : null;
+        if (chaos.FaultRate > 0)
+        {
+            var inject = new ChaosRandom(Seed(1));
+            var kind = new ChaosRandom(Seed(2));
+            builder.AddChaosFault(new ChaosFaultStrategyOptions
+            {
+                Name = $"{name}-chaos-fault",
+                InjectionRate = chaos.FaultRate,
+                Randomizer = inject.NextDouble,
+                FaultGenerator = _ => ValueTask.FromResult<Exception?>(kind.NextDouble() < 0.5
+                    ? new RequestFailedException(503, "chaos: the server is busy")
+                    : new IOException("chaos: the connection was reset")),
+            });
+        }
+
+        if (chaos.StallRate > 0)
+        {
+            var inject = new ChaosRandom(Seed(3));
+            builder.AddChaosLatency(new ChaosLatencyStrategyOptions
+            {
+                Name = $"{name}-chaos-stall",
+                InjectionRate = chaos.StallRate,
+                Latency = chaos.Stall,
+                Randomizer = inject.NextDouble,
+            });
+        }
     }
 }
