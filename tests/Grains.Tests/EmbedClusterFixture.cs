@@ -1,15 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using Pipeline.Grains;
-using Pipeline.Silo;
+using Pipeline.Grains.Workers;
 using Pipeline.Storage;
 using Pipeline.Storage.Azurite;
 
 namespace Pipeline.Grains.Tests;
 
 /// <summary>
-/// One in-process Orleans cluster (one silo, one embed worker) over a real Azurite started for the test run, shared by
-/// the job tests. Nothing needs to run beforehand.
+/// One in-process Orleans cluster (one silo, one worker) over a real Azurite started for the test run, shared by the
+/// job tests. Nothing needs to run beforehand.
 /// </summary>
 public sealed class EmbedClusterFixture : IAsyncLifetime
 {
@@ -28,10 +27,8 @@ public sealed class EmbedClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(GrainStorageNames.Jobs);
+            TestSilo.Configure(silo, workerSlots: 1);
             silo.Services.Configure<StorageOptions>(o => o.ConnectionString = connectionString);
-            silo.Services.Configure<Workers.WorkerOptions>(o => o.IdlePollInterval = TimeSpan.FromMilliseconds(50));
-            silo.Services.AddPipelineSiloServices(workerSlots: 1);
         });
         cluster = builder.Build();
         await cluster.DeployAsync();

@@ -1,32 +1,41 @@
 namespace Pipeline.Contracts.Jobs;
 
 /// <summary>
-/// One embed job, keyed by job id. Plans shards at submit and hands them to workers under leases; never runs the
-/// work itself. Submitting the same id again resumes; it never duplicates.
+/// One job of any kind, keyed by job id. Submit admits the spec and returns at once; planning runs in the background
+/// and hands tasks to workers under leases as it finds them. The grain never runs the work itself, and no call awaits
+/// long work. Submitting the same id again resumes; it never duplicates.
 /// </summary>
 [Alias("pipeline.IJobGrain")]
 public interface IJobGrain : IGrainWithStringKey
 {
-    /// <summary>Validates, lists the corpus, plans shards, persists, and returns at once.</summary>
+    /// <summary>Validates and admits the spec, persists it, starts planning in the background, and returns.</summary>
     [Alias("Submit")]
-    Task<SubmitResult> SubmitAsync(EmbedJobSpec spec, CancellationToken cancellationToken = default);
+    Task<SubmitResult> SubmitAsync(JobSpec spec, CancellationToken cancellationToken = default);
 
     [Alias("GetStatus")]
     Task<JobStatus> GetStatusAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The next pending shard under a fresh lease, or null when none is waiting.</summary>
-    [Alias("LeaseShard")]
-    Task<ShardLease?> LeaseShardAsync(string workerId, CancellationToken cancellationToken = default);
+    /// <summary>The next pending task under a fresh lease, or null when none is waiting for a worker like this one.</summary>
+    [Alias("LeaseTask")]
+    Task<TaskLease?> LeaseTaskAsync(WorkerInfo worker, CancellationToken cancellationToken = default);
 
-    /// <summary>Extends a lease; false when the lease is no longer this worker's (it expired and moved on).</summary>
+    /// <summary>Extends a lease; false when the lease is no longer this worker's (it expired and moved on, or the job ended).</summary>
     [Alias("RenewLease")]
-    Task<bool> RenewLeaseAsync(int shard, Guid leaseId, CancellationToken cancellationToken = default);
+    Task<bool> RenewLeaseAsync(int task, Guid leaseId, CancellationToken cancellationToken = default);
 
-    /// <summary>The shard's outputs and marker are committed.</summary>
-    [Alias("CompleteShard")]
-    Task CompleteShardAsync(int shard, Guid leaseId, ShardOutcome outcome, CancellationToken cancellationToken = default);
+    /// <summary>The task's marker exists and its files are published.</summary>
+    [Alias("CompleteTask")]
+    Task CompleteTaskAsync(int task, Guid leaseId, TaskOutcome outcome, CancellationToken cancellationToken = default);
 
-    /// <summary>The attempt failed as a whole; the shard goes back to the queue until it has failed too often.</summary>
-    [Alias("FailShard")]
-    Task FailShardAsync(int shard, Guid leaseId, string error, CancellationToken cancellationToken = default);
+    /// <summary>The attempt failed as a whole; the task goes back to the queue until it has failed too often.</summary>
+    [Alias("FailTask")]
+    Task FailTaskAsync(int task, Guid leaseId, string error, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops handing out tasks; running attempts lose their leases at their next renewal. Committed output stays.</summary>
+    [Alias("Cancel")]
+    Task<JobStatus> CancelAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reruns the failed tasks and the failed samples of a finished job (nothing else is rewritten).</summary>
+    [Alias("Retry")]
+    Task<SubmitResult> RetryAsync(CancellationToken cancellationToken = default);
 }

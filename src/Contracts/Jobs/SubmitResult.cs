@@ -9,5 +9,5 @@ public sealed record SubmitResult
     [Id(2)] public required JobStatus Status { get; init; }
 
     public static SubmitResult Refused(string jobId, string error) =>
-        new() { Accepted = false, Error = error, Status = new JobStatus { JobId = jobId, State = JobState.Failed, Error = error } };
+        new() { Accepted = false, Error = error, Status = new JobStatus { JobId = jobId, State = JobState.Unknown, Error = error } };
 }

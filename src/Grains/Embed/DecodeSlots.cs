@@ -1,4 +1,4 @@
-namespace Pipeline.Grains.Workers;
+namespace Pipeline.Grains.Embed;
 
 /// <summary>
 /// The decode threads of a shard. Decoding and the forward pass share the CPU: on a CPU-only worker, running both at

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts.Jobs;
-using Pipeline.Grains.Jobs;
+using Pipeline.Grains.Workers;
 using Pipeline.Models.Embedding;
 using TorchSharp;
 
-namespace Pipeline.Grains.Workers;
+namespace Pipeline.Grains.Embed;
 
 /// <summary>
 /// Keeps the model of the last job a worker ran loaded, so consecutive shards of one job load it once. A different
@@ -15,9 +15,10 @@ public sealed class EmbedderCache(ModelFetcher fetcher, IOptions<WorkerOptions> 
     private readonly SemaphoreSlim gate = new(1, 1);
     private (string Key, ImageEmbedder Embedder)? current;
 
-    public async Task<ImageEmbedder> GetAsync(EmbedJobSpec spec, CancellationToken cancellationToken)
+    /// <summary>The embedder of <paramref name="spec"/> on <paramref name="device"/> (<c>cpu</c> or <c>cuda:N</c>), loading it if needed.</summary>
+    public async Task<ImageEmbedder> GetAsync(EmbedJobSpec spec, string device, CancellationToken cancellationToken)
     {
-        var key = string.Join('\n', spec.Model, spec.Weights, spec.Pooling, spec.PatchTokens, spec.Device, spec.ComputeDType, spec.PosEmbedResampling);
+        var key = string.Join('\n', spec.Model, spec.Weights, spec.Pooling, spec.PatchTokens, device, spec.ComputeDType, spec.PosEmbedResampling);
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -26,8 +27,8 @@ public sealed class EmbedderCache(ModelFetcher fetcher, IOptions<WorkerOptions> 
             current = null;
             int threads = options.Value.TorchThreads > 0 ? options.Value.TorchThreads : Environment.ProcessorCount;
             torch.set_num_threads(threads);
-            var resolved = await ModelSpecChecker.ResolveAsync(fetcher, spec, cancellationToken);
-            var embedder = ImageEmbedder.Load(resolved, ModelSpecChecker.RandomSeed, spec.Pooling, spec.PatchTokens, spec.Device, spec.ComputeDType, spec.PosEmbedResampling);
+            var resolved = await EmbedModels.ResolveAsync(fetcher, spec, cancellationToken);
+            var embedder = ImageEmbedder.Load(resolved, EmbedModels.RandomSeed, spec.Pooling, spec.PatchTokens, device, spec.ComputeDType, spec.PosEmbedResampling);
             current = (key, embedder);
             return embedder;
         }

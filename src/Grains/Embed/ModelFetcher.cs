@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Pipeline.Grains.Workers;
 using Pipeline.Storage;
 
-namespace Pipeline.Grains.Workers;
+namespace Pipeline.Grains.Embed;
 
 /// <summary>
 /// Makes a <c>--model</c> folder or <c>--weights</c> file given as a blob path local, by downloading it once into the

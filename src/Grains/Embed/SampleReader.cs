@@ -1,40 +1,45 @@
 using System.Buffers;
 using Pipeline.Models.Preprocessing;
 using Pipeline.Models.Registry;
-using Pipeline.Storage;
+using Pipeline.Storage.Corpus;
 
-namespace Pipeline.Grains.Workers;
+namespace Pipeline.Grains.Embed;
 
 /// <summary>
 /// Download and decode + preprocess stages for one sample. Failures become failure records (stage <c>read</c> or
-/// <c>decode</c>), never exceptions, so one bad file never fails a shard. Cancellation still propagates.
+/// <c>decode</c>), never exceptions, so one bad file never fails a task. Cancellation still propagates.
 /// </summary>
-public sealed class SampleReader(IObjectStore input, PreprocessConfig preprocess, ImageDecoderOptions decoderOptions, SemaphoreSlim downloads, DecodeSlots decoders)
+public sealed class SampleReader(SampleOpener opener, PreprocessConfig preprocess, ImageDecoderOptions decoderOptions, SemaphoreSlim downloads, DecodeSlots decoders)
 {
     private int PixelsPerImage => 3 * preprocess.CropHeight * preprocess.CropWidth;
 
-    public async Task<PreparedSample> ReadAsync(string key, CancellationToken cancellationToken)
+    public async Task<PreparedSample> ReadAsync(CorpusEntry entry, CancellationToken cancellationToken)
     {
         byte[] bytes;
         await downloads.WaitAsync(cancellationToken);
         try
         {
-            bytes = await input.ReadAllBytesAsync(key, cancellationToken);
+            bytes = await opener.ReadAllBytesAsync(entry.Reference, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return PreparedSample.Failed(key, "read", e.Message);
+            return PreparedSample.Failed(entry.ImagePath, "read", e.Message);
         }
         finally
         {
             downloads.Release();
         }
+        return await DecodeAsync(entry.ImagePath, bytes, cancellationToken);
+    }
 
+    /// <summary>Decode + preprocess of bytes already read (a tar member).</summary>
+    public async Task<PreparedSample> DecodeAsync(string imagePath, byte[] bytes, CancellationToken cancellationToken)
+    {
         await decoders.WaitAsync(cancellationToken);
         try
         {
             // Decode on a pool thread: CPU work must not run on the caller's (possibly grain) scheduler.
-            return await Task.Run(() => Decode(key, bytes), cancellationToken);
+            return await Task.Run(() => Decode(imagePath, bytes), cancellationToken);
         }
         finally
         {
@@ -42,7 +47,7 @@ public sealed class SampleReader(IObjectStore input, PreprocessConfig preprocess
         }
     }
 
-    private PreparedSample Decode(string key, byte[] bytes)
+    private PreparedSample Decode(string imagePath, byte[] bytes)
     {
         DecodedImage image;
         try
@@ -51,19 +56,19 @@ public sealed class SampleReader(IObjectStore input, PreprocessConfig preprocess
         }
         catch (ImageDecodeException e)
         {
-            return PreparedSample.Failed(key, "decode", e.Message);
+            return PreparedSample.Failed(imagePath, "decode", e.Message);
         }
 
         var pixels = ArrayPool<float>.Shared.Rent(PixelsPerImage);
         try
         {
             ImagePreprocessor.Preprocess(image, preprocess, pixels.AsSpan(0, PixelsPerImage));
-            return new PreparedSample(key, pixels, image.Width, image.Height);
+            return new PreparedSample(imagePath, pixels, image.Width, image.Height);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             ArrayPool<float>.Shared.Return(pixels);
-            return PreparedSample.Failed(key, "decode", e.Message);
+            return PreparedSample.Failed(imagePath, "decode", e.Message);
         }
     }
 }

@@ -1,6 +1,6 @@
 using Pipeline.Storage;
 
-namespace Pipeline.Grains.Workers;
+namespace Pipeline.Grains.Embed;
 
 /// <summary>
 /// A shard's results in listing order: embedding rows aligned with metadata rows (and patch tokens [rows x tokens x

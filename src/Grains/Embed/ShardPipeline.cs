@@ -5,23 +5,25 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Models.Embedding;
 using Pipeline.Storage;
 
-namespace Pipeline.Grains.Workers;
+namespace Pipeline.Grains.Embed;
 
 /// <summary>
-/// Streams one shard through bounded stages: read + decode + preprocess run concurrently ahead of the model (a bounded
-/// channel of in-flight samples, in listing order), batches go through the model as soon as they fill, so decoding
-/// overlaps the forward pass. Rows come out in listing order; failed samples have neither an embedding nor metadata.
+/// Streams one task through bounded stages: read + decode + preprocess run concurrently ahead of the model (a bounded
+/// channel of in-flight samples, in listing order, fed by <c>produce</c>), batches go through the model as soon as
+/// they fill, so decoding overlaps the forward pass. Rows come out in listing order; failed samples have neither an
+/// embedding nor metadata.
 /// </summary>
 public sealed class ShardPipeline(ILogger logger)
 {
-    public async Task<ShardEmbeddings> RunAsync(int shard, string inputRoot, IReadOnlyList<string> keys, SampleReader reader,
+    public async Task<ShardEmbeddings> RunAsync(int shard, Func<ChannelWriter<Task<PreparedSample>>, CancellationToken, Task> produce, int expected,
         DecodeSlots decoders, ImageEmbedder embedder, int batchSize, CancellationToken cancellationToken)
     {
         int dim = embedder.EmbeddingDim, pixelsPerImage = embedder.PixelsPerImage;
         int patchFloats = embedder.PatchTokenCount * embedder.PatchTokenDim;
-        var embeddings = new float[keys.Count * dim];
-        var patches = embedder.WritesPatchTokens ? new float[keys.Count * patchFloats] : null;
-        var metadata = new List<Storage.EmbeddingMetadataRow>(keys.Count);
+        int capacity = Math.Max(expected, batchSize);
+        var embeddings = new float[capacity * dim];
+        var patches = embedder.WritesPatchTokens ? new float[capacity * patchFloats] : null;
+        var metadata = new List<EmbeddingMetadataRow>(capacity);
         var failures = new List<FailureRow>();
         var batch = new float[batchSize * pixelsPerImage];
         var pending = new List<PreparedSample>(batchSize);
@@ -32,7 +34,7 @@ public sealed class ShardPipeline(ILogger logger)
         {
             try
             {
-                foreach (var key in keys) await inFlight.Writer.WriteAsync(reader.ReadAsync(key, cancellationToken), cancellationToken);
+                await produce(inFlight.Writer, cancellationToken);
             }
             finally
             {
@@ -46,7 +48,7 @@ public sealed class ShardPipeline(ILogger logger)
             var sample = await next;
             if (sample.Pixels is null)
             {
-                failures.Add(new FailureRow { ImagePath = PathOf(inputRoot, sample.Key), Stage = sample.FailedStage!, Error = sample.Error! });
+                failures.Add(new FailureRow { ImagePath = sample.ImagePath, Stage = sample.FailedStage!, Error = sample.Error! });
                 continue;
             }
             sample.Pixels.AsSpan(0, pixelsPerImage).CopyTo(batch.AsSpan(pending.Count * pixelsPerImage));
@@ -67,16 +69,21 @@ public sealed class ShardPipeline(ILogger logger)
             var infer = Stopwatch.StartNew();
             using (await decoders.PauseForForwardAsync(cancellationToken))
                 result = embedder.Embed(batch, pending.Count);
+            int rows = metadata.Count + pending.Count;
+            if (rows * dim > embeddings.Length)
+            {
+                // A tar holds more images than planned for: grow the buffers.
+                Array.Resize(ref embeddings, Math.Max(rows, 2 * embeddings.Length / dim) * dim);
+                if (patches is not null) Array.Resize(ref patches, embeddings.Length / dim * patchFloats);
+            }
             result.Embeddings.CopyTo(embeddings.AsSpan(metadata.Count * dim));
             result.PatchTokens?.CopyTo(patches.AsSpan(metadata.Count * patchFloats));
             foreach (var s in pending)
-                metadata.Add(new Storage.EmbeddingMetadataRow { ImagePath = PathOf(inputRoot, s.Key), Shard = shard, Row = metadata.Count, Width = s.Width, Height = s.Height });
+                metadata.Add(new EmbeddingMetadataRow { ImagePath = s.ImagePath, Shard = shard, Row = metadata.Count, Width = s.Width, Height = s.Height });
             logger.LogDebug("shard {Shard}: batch of {Count} waited {ReadMs:F0} ms for input, inferred in {InferMs:F0} ms",
                 shard, pending.Count, readMs, infer.Elapsed.TotalMilliseconds);
             pending.Clear();
             waited.Restart();
         }
     }
-
-    private static string PathOf(string inputRoot, string key) => $"{inputRoot.TrimEnd('/')}/{key}";
 }

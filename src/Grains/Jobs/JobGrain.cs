@@ -1,80 +1,181 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using Pipeline.Contracts.Jobs;
+using Pipeline.Grains.Jobs.Kinds;
+using Pipeline.Grains.Telemetry;
+using Pipeline.Storage;
 
 namespace Pipeline.Grains.Jobs;
 
 /// <summary>
-/// One embed job. Submit plans and persists, then returns; workers lease shards from it (see JobGrain.Leasing.cs) and
-/// it finalises the job when every shard is committed or given up on. It does no image or model work itself.
+/// One job of any kind. Submit admits the spec, persists it and returns; planning, recovery and finalisation run in
+/// the background of the activation (JobGrain.Planning.cs, JobGrain.Finishing.cs) and workers lease tasks from it as
+/// they appear (JobGrain.Leasing.cs). The durable truth is in storage (the plan and the commit markers); the grain
+/// persists only the spec, job-level transitions and a periodic checkpoint, never per lease.
 /// </summary>
 public sealed partial class JobGrain(
     [PersistentState("job", GrainStorageNames.Jobs)] IPersistentState<JobGrainState> job,
-    JobPlanner planner,
-    JobFinalizer finalizer,
+    JobKinds kinds,
+    JobOutputs outputs,
+    IClusterMembershipService membership,
     IOptions<JobOptions> options,
-    TimeProvider time) : Grain, IJobGrain
+    TimeProvider time,
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
-    private string JobId => this.GetPrimaryKeyString();
+    private const string KeepAliveReminder = "keep-alive";
+    private TaskTable table = new();
+    private CancellationTokenSource stopping = new();
+    private Task? driver;
+    private string? lastTaskError;
+    private bool ready;
+    private bool dirty;
 
-    public async Task<SubmitResult> SubmitAsync(EmbedJobSpec spec, CancellationToken cancellationToken = default)
+    private string jobId = "";
+
+    /// <summary>Kept in a field: background work reads it on thread-pool threads, where activation services are off limits.</summary>
+    private string JobId => jobId;
+
+    private IObjectStore Output => outputs.Open(job.State.Spec!);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var errors = EmbedJobSpecValidator.Validate(JobId, spec);
-        if (errors.Count > 0) return SubmitResult.Refused(JobId, string.Join(Environment.NewLine, errors));
+        jobId = this.GetPrimaryKeyString();
+        this.RegisterGrainTimer(ReclaimLeasesAsync, new GrainTimerCreationOptions(options.Value.ReclaimInterval, options.Value.ReclaimInterval));
+        this.RegisterGrainTimer(CheckpointAsync, new GrainTimerCreationOptions(options.Value.CheckpointInterval, options.Value.CheckpointInterval));
+        if (job.State.State is JobState.Planning or JobState.Running) StartDriver();
+        return Task.CompletedTask;
+    }
 
-        if (job.State.Spec is not null)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        PipelineMetrics.ForgetJob(JobId);
+        if (dirty && job.State.State is JobState.Planning or JobState.Running)
         {
-            if (job.State.Spec != spec)
-                return SubmitResult.Refused(JobId,
-                    $"Job '{JobId}' already exists with a different spec; pass a new --job-id to start another job.");
-            if (job.State.State == JobState.Running) await EnqueueAsync(cancellationToken);
-            return new SubmitResult { Accepted = true, Status = Snapshot() };
+            try
+            {
+                await WriteCheckpointAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "job {JobId}: checkpoint at deactivation failed; the next activation rebuilds from the markers", JobId);
+            }
+        }
+    }
+
+    public async Task<SubmitResult> SubmitAsync(JobSpec spec, CancellationToken cancellationToken = default)
+    {
+        var errors = spec.Validate(JobId);
+        if (errors.Count > 0) return SubmitResult.Refused(JobId, string.Join(Environment.NewLine, errors));
+        IJobKind kind;
+        try
+        {
+            kind = kinds.For(spec);
+        }
+        catch (NotSupportedException e)
+        {
+            return SubmitResult.Refused(JobId, e.Message);
         }
 
-        var plan = await planner.PlanAsync(JobId, spec, cancellationToken);
-        if (plan.Error is not null) return SubmitResult.Refused(JobId, plan.Error);
+        if (job.State.Spec is { } existing)
+        {
+            if (existing with { Priority = spec.Priority } != spec)
+                return SubmitResult.Refused(JobId, $"Job '{JobId}' already exists with a different spec; pass a new --job-id to start another job.");
+            if (job.State.State == JobState.Cancelled)
+            {
+                job.State.State = job.State.PlanningDone ? JobState.Running : JobState.Planning;
+                job.State.FinishedAt = null;
+                await job.WriteStateAsync(cancellationToken);
+            }
+            if (job.State.State is JobState.Planning or JobState.Running)
+            {
+                await KeepRunningAsync(cancellationToken);
+                if (driver is null) StartDriver();
+            }
+            return Accepted();
+        }
+
+        string? refusal;
+        try
+        {
+            refusal = await outputs.CheckOutputAsync(JobId, spec, cancellationToken) ?? await kind.AdmitAsync(JobId, spec, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            refusal = e.Message;
+        }
+        if (refusal is not null) return SubmitResult.Refused(JobId, refusal);
 
         job.State.Spec = spec;
-        job.State.TotalImages = plan.Images;
-        job.State.StartedAt = time.GetUtcNow();
-        job.State.Shards = [.. plan.ShardSizes.Select((count, index) => new ShardState { Index = index, Count = count })];
-        if (plan.Completed is { } manifest)
+        job.State.SubmittedAt = time.GetUtcNow();
+        if (await outputs.ReadManifestAsync(JobId, spec, cancellationToken) is { } manifest)
         {
             // The output already holds this job's manifest (grain state was lost, e.g. a new embedded process):
             // adopt it; nothing is rewritten.
-            AdoptCompleted(manifest);
+            AdoptFinished(manifest);
             await job.WriteStateAsync(cancellationToken);
-            return new SubmitResult { Accepted = true, Status = Snapshot() };
+            return Accepted();
         }
 
-        job.State.State = JobState.Running;
+        job.State.State = JobState.Planning;
         await job.WriteStateAsync(cancellationToken);
-        await EnqueueAsync(cancellationToken);
-        return new SubmitResult { Accepted = true, Status = Snapshot() };
+        await KeepRunningAsync(cancellationToken);
+        StartDriver();
+        return Accepted();
     }
 
     public Task<JobStatus> GetStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(Snapshot());
 
-    private Task EnqueueAsync(CancellationToken cancellationToken) =>
-        GrainFactory.GetGrain<IJobQueueGrain>(JobQueueKeys.Default).EnqueueAsync(JobId, cancellationToken);
-
-    private void AdoptCompleted(Storage.Commit.JobManifest manifest)
+    public async Task<JobStatus> CancelAsync(CancellationToken cancellationToken = default)
     {
-        var markers = manifest.Shards.ToDictionary(m => m.Shard);
-        var failed = manifest.FailedShards.ToDictionary(f => f.Shard);
-        foreach (var shard in job.State.Shards)
+        if (job.State.State is not (JobState.Planning or JobState.Running)) return Snapshot();
+        await stopping.CancelAsync();
+        driver = null;
+        table.DropOpenWork();
+        job.State.State = JobState.Cancelled;
+        job.State.FinishedAt = time.GetUtcNow();
+        await WriteCheckpointAsync(cancellationToken);
+        await StopRunningAsync(cancellationToken);
+        logger.LogInformation("job {JobId}: cancelled", JobId);
+        return Snapshot();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // The reminder only brings the grain back after its silo died, so planning and finalisation go on even when no
+        // worker asks; activation does the rest.
+        if (job.State.State is JobState.Planning or JobState.Running && driver is null) StartDriver();
+        return Task.CompletedTask;
+    }
+
+    private SubmitResult Accepted() => new() { Accepted = true, Status = Snapshot() };
+
+    private async Task KeepRunningAsync(CancellationToken cancellationToken)
+    {
+        var spec = job.State.Spec!;
+        await this.RegisterOrUpdateReminder(KeepAliveReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await GrainFactory.GetGrain<IJobQueueGrain>(JobQueueKeys.Default).EnqueueAsync(new JobEntry
         {
-            if (markers.TryGetValue(shard.Index, out var marker))
-            {
-                shard.Status = ShardStatus.Done;
-                shard.Rows = marker.Rows;
-                shard.Failures = marker.Failures;
-            }
-            else if (failed.TryGetValue(shard.Index, out var failure))
-            {
-                shard.Status = ShardStatus.Failed;
-                shard.LastError = failure.Error;
-            }
-        }
+            JobId = JobId, Kind = spec.Kind, Priority = spec.Priority, SubmittedAt = job.State.SubmittedAt ?? time.GetUtcNow(), Output = spec.Output,
+        }, cancellationToken);
+    }
+
+    private async Task StopRunningAsync(CancellationToken cancellationToken)
+    {
+        await GrainFactory.GetGrain<IJobQueueGrain>(JobQueueKeys.Default).DeactivateAsync(JobId, cancellationToken);
+        if (await this.GetReminder(KeepAliveReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        PipelineMetrics.ForgetJob(JobId);
+    }
+
+    private void AdoptFinished(Storage.Commit.JobManifest manifest)
+    {
+        foreach (var _ in manifest.Shards) table.Add(0, TaskState.Done);
+        foreach (var failed in manifest.FailedShards) table.Add(failed.Images, TaskState.Failed);
+        table.RestoreTotals(manifest.TotalRows, manifest.TotalFailures - manifest.FailedShards.Sum(f => (long)f.Images), 0);
+        job.State.PlanningDone = true;
+        job.State.PlannedTasks = table.Count;
+        job.State.PlannedItems = manifest.TotalRows + manifest.TotalFailures;
         job.State.State = Enum.Parse<JobState>(manifest.State, ignoreCase: true);
         job.State.FinishedAt = manifest.FinishedAt;
     }
@@ -82,27 +183,30 @@ public sealed partial class JobGrain(
     private JobStatus Snapshot()
     {
         var state = job.State;
-        long embedded = state.Shards.Sum(s => (long)s.Rows);
-        long failedImages = state.Shards.Sum(s => s.Status == ShardStatus.Failed ? s.Count : s.Failures);
+        long done = table.Rows, failed = table.SampleFailures + table.FailedTaskItems;
         var end = state.FinishedAt ?? time.GetUtcNow();
-        double seconds = state.StartedAt is { } start ? (end - start).TotalSeconds : 0;
+        double seconds = state.SubmittedAt is { } start ? (end - start).TotalSeconds : 0;
+        bool live = ready || state.State is not (JobState.Planning or JobState.Running);
         return new JobStatus
         {
             JobId = JobId,
+            Kind = state.Spec?.Kind,
+            Priority = state.Spec?.Priority ?? 0,
             State = state.Spec is null ? JobState.Unknown : state.State,
-            TotalShards = state.Shards.Count,
-            CompletedShards = state.Shards.Count(s => s.Status == ShardStatus.Done),
-            FailedShards = state.Shards.Count(s => s.Status == ShardStatus.Failed),
-            RunningShards = state.Shards.Count(s => s.Status == ShardStatus.Leased),
-            TotalImages = state.TotalImages,
-            EmbeddedImages = embedded,
-            FailedImages = failedImages,
-            ImagesPerSecond = seconds > 0 ? (embedded + failedImages) / seconds : 0,
+            TotalTasks = live ? table.Count : state.PlannedTasks,
+            PlanningDone = state.PlanningDone,
+            CompletedTasks = table.Done,
+            FailedTasks = table.Failed,
+            RunningTasks = table.Running,
+            TotalItems = state.PlanningDone ? Math.Max(state.PlannedItems, table.Items) : table.Items,
+            DoneItems = done,
+            FailedItems = failed,
+            ItemsPerSecond = seconds > 0 ? (done + failed) / seconds : 0,
             Output = state.Spec?.Output,
-            Error = state.Error ?? state.Shards.Where(s => s.Status == ShardStatus.Failed)
-                .Select(s => $"shard {s.Index}: {s.LastError}").FirstOrDefault(),
-            StartedAt = state.StartedAt,
+            Error = state.Error ?? lastTaskError,
+            SubmittedAt = state.SubmittedAt,
             FinishedAt = state.FinishedAt,
+            Retries = table.Retries,
         };
     }
 }

@@ -7,9 +7,17 @@ public sealed class WorkerOptions
 {
     public const string Section = "Pipeline:Workers";
 
-    /// <summary>Workers on this silo: one per GPU, or CPU slots. 0 = a silo that only orchestrates.</summary>
+    /// <summary>Workers on this silo: one per GPU, or CPU slots. 0 (the default) = a silo that only orchestrates.</summary>
     [Range(0, 64)]
-    public int Slots { get; set; } = 1;
+    public int Slots { get; set; }
+
+    /// <summary><c>cpu</c>, or <c>cuda</c>: worker i then runs on <c>cuda:i</c> (one worker per GPU).</summary>
+    [RegularExpression("^(cpu|cuda)$")]
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>How long a worker keeps the list of active jobs before asking the queue again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan JobListCacheTime { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Wait between looks for work when the queue is empty.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]

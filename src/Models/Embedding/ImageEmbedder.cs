@@ -92,8 +92,11 @@ public sealed class ImageEmbedder : IDisposable
     {
         "cpu" => torch.CPU,
         "cuda" when torch.cuda.is_available() => torch.CUDA,
-        "cuda" => throw new NotSupportedException(
-            "--device cuda: no CUDA device is available to this worker (a CPU build, or no GPU); build with -p:TorchBackend=cuda on a GPU machine."),
+        // A GPU worker slot runs on its own device index.
+        _ when device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device.AsSpan(5), out int index)
+               && torch.cuda.is_available() && index < torch.cuda.device_count() => torch.device(DeviceType.CUDA, index),
+        _ when device == "cuda" || device.StartsWith("cuda:", StringComparison.Ordinal) => throw new NotSupportedException(
+            $"--device {device}: no such CUDA device is available to this worker (a CPU build, or no GPU); build with -p:TorchBackend=cuda on a GPU machine."),
         _ => throw new ArgumentException($"--device '{device}' is not known: use cpu or cuda.", nameof(device)),
     };
 

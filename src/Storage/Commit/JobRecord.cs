@@ -1,6 +1,9 @@
 namespace Pipeline.Storage.Commit;
 
-/// <summary><c>job.json</c>: the spec as submitted, the model identity and when the job was created.</summary>
+/// <summary>
+/// <c>job.json</c> of an embed job: the spec as submitted, the model identity and when the job was created. Written when
+/// planning starts; the task and image counts are in <c>_plan/_complete.json</c> once planning ends.
+/// </summary>
 public sealed record JobRecord
 {
     public required string JobId { get; init; }
@@ -26,7 +29,5 @@ public sealed record JobRecord
     public string? PosEmbedResampling { get; init; }
     public string? Device { get; init; }
     public string? ComputeDtype { get; init; }
-    public long Images { get; init; }
-    public int Shards { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 }

@@ -42,15 +42,15 @@ public sealed class EmbedJobTests(EmbedClusterFixture fixture)
         var status = await JobTestHelpers.WaitForFinalAsync(job, JobTimeout);
 
         Assert.Equal(JobState.CompletedWithErrors, status.State);
-        Assert.Equal(6, status.TotalImages);
-        Assert.Equal(3, status.TotalShards);
-        Assert.Equal(5, status.EmbeddedImages);
-        Assert.Equal(1, status.FailedImages);
+        Assert.Equal(6, status.TotalItems);
+        Assert.Equal(3, status.TotalTasks);
+        Assert.Equal(5, status.DoneItems);
+        Assert.Equal(1, status.FailedItems);
 
         var output = fixture.Stores.Open(StorageLocation.Parse(spec.Output));
         var paths = new List<string>();
         var failures = new List<FailureRow>();
-        for (int shard = 0; shard < status.TotalShards; shard++)
+        for (int shard = 0; shard < status.TotalTasks; shard++)
         {
             var metadata = await ParquetFiles.ReadAsync<EmbeddingMetadataRow>(await ReadAsync(output, OutputLayout.Metadata(shard)), default);
             var (data, shape, dtype) = NpyReader.Read(await output.OpenReadAsync(OutputLayout.Embeddings(shard)));
@@ -94,7 +94,7 @@ public sealed class EmbedJobTests(EmbedClusterFixture fixture)
 
         Assert.True(again.Accepted, again.Error);
         Assert.Equal(first.State, again.Status.State);
-        Assert.Equal(first.EmbeddedImages, again.Status.EmbeddedImages);
+        Assert.Equal(first.DoneItems, again.Status.DoneItems);
         var after = await SnapshotAsync(output);
         Assert.Equal(before.Keys, after.Keys);
         foreach (var (key, bytes) in before) Assert.True(bytes.SequenceEqual(after[key]), $"{key} changed on resubmit");

@@ -13,11 +13,14 @@ public static class JobTestHelpers
     }
 
     /// <summary>Waits for a job that runs on real workers; bounded, and says what it last saw when it gives up.</summary>
-    public static async Task<JobStatus> WaitForFinalAsync(IJobGrain job, TimeSpan timeout)
+    public static Task<JobStatus> WaitForFinalAsync(IJobGrain job, TimeSpan timeout) => WaitForAsync(job, s => s.IsFinal, timeout);
+
+    /// <summary>Polls the job's status until <paramref name="done"/> holds; bounded, and says what it last saw when it gives up.</summary>
+    public static async Task<JobStatus> WaitForAsync(IJobGrain job, Func<JobStatus, bool> done, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         JobStatus status = await job.GetStatusAsync();
-        while (!status.IsFinal)
+        while (!done(status))
         {
             try
             {
@@ -25,7 +28,7 @@ public static class JobTestHelpers
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"job {status.JobId} did not finish within {timeout}: last status {status}");
+                Assert.Fail($"job {status.JobId} did not get there within {timeout}: last status {status}");
             }
             status = await job.GetStatusAsync();
         }

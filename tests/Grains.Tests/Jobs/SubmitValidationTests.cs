@@ -57,11 +57,11 @@ public sealed class SubmitValidationTests(EmbedClusterFixture fixture)
     {
         await JobTestHelpers.UploadAsync(fixture.Stores, "az://corpus/refusals", new Dictionary<string, byte[]> { ["x.png"] = TestImages.Encode(8, 8, SKColors.Red) });
         var result = await fixture.Grains.GetGrain<IJobGrain>("cuda-check").SubmitAsync(
-            Spec("az://corpus/refusals") with { Device = "cuda", Output = "az://outputs/cuda-check" });
+            Spec("az://corpus/refusals") with { ComputeDevice = "cuda", Output = "az://outputs/cuda-check" });
         if (TorchSharp.torch.cuda.is_available())
             Assert.True(result.Accepted, result.Error);
         else
-            Assert.Contains("no CUDA device", result.Error);
+            Assert.Contains("no such CUDA device", result.Error);
     }
 
     [Fact]

@@ -1,0 +1,39 @@
+using Pipeline.Contracts.Jobs;
+using Pipeline.Storage;
+using Pipeline.Storage.Commit;
+
+namespace Pipeline.Grains.Embed;
+
+/// <summary>Stages an embed task's files (DESIGN.md layout names) under its attempt: npy embeddings, patch tokens, metadata and failures.</summary>
+public static class EmbedFiles
+{
+    /// <summary>Stages the files and returns the embedding dtype's name as the marker records it.</summary>
+    public static async Task<string> StageAsync(ShardCommit commit, int shard, ShardEmbeddings result, OutputDType outputDType, CancellationToken cancellationToken)
+    {
+        var dtype = outputDType == OutputDType.Float16 ? NpyDType.Float16 : NpyDType.Float32;
+        using (var npy = new MemoryStream())
+        {
+            NpyWriter.Write(npy, result.Embeddings, result.Rows, result.Dim, dtype);
+            npy.Position = 0;
+            await commit.StageAsync(OutputLayout.Embeddings(shard), npy, cancellationToken);
+        }
+        if (result.PatchTokens is { } patches)
+        {
+            using var npy = new MemoryStream();
+            NpyWriter.Write(npy, patches, [result.Rows, result.PatchTokenCount, result.PatchTokenDim], dtype);
+            npy.Position = 0;
+            await commit.StageAsync(OutputLayout.PatchEmbeddings(shard), npy, cancellationToken);
+        }
+        await StageParquetAsync(commit, OutputLayout.Metadata(shard), result.Metadata, cancellationToken);
+        if (result.Failures.Count > 0) await StageParquetAsync(commit, OutputLayout.Failures(shard), result.Failures, cancellationToken);
+        return dtype == NpyDType.Float16 ? "float16" : "float32";
+    }
+
+    private static async Task StageParquetAsync<T>(ShardCommit commit, string key, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream();
+        await ParquetFiles.WriteAsync(stream, rows, cancellationToken);
+        stream.Position = 0;
+        await commit.StageAsync(key, stream, cancellationToken);
+    }
+}

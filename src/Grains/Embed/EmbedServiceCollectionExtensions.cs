@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Grains.Jobs.Kinds;
+
+namespace Pipeline.Grains.Embed;
+
+/// <summary>Registers the embed job kind.</summary>
+public static class EmbedServiceCollectionExtensions
+{
+    public static IServiceCollection AddEmbedJobs(this IServiceCollection services)
+    {
+        services.AddOptions<EmbedOptions>().BindConfiguration(EmbedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ModelFetcher>();
+        services.AddSingleton<EmbedModels>();
+        services.AddTransient<EmbedderCache>();
+        return services.AddJobKind<EmbedKind>();
+    }
+}

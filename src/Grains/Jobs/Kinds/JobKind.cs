@@ -1,0 +1,35 @@
+using System.Runtime.CompilerServices;
+using Pipeline.Contracts.Jobs;
+using Pipeline.Storage.Commit;
+
+namespace Pipeline.Grains.Jobs.Kinds;
+
+/// <summary>Typed base of a kind: casts the spec once so implementations see their own spec type.</summary>
+public abstract class JobKind<TSpec> : IJobKind where TSpec : JobSpec
+{
+    public abstract string Name { get; }
+
+    public Type SpecType => typeof(TSpec);
+
+    public Task<string?> AdmitAsync(string jobId, JobSpec spec, CancellationToken cancellationToken) =>
+        AdmitAsync(jobId, (TSpec)spec, cancellationToken);
+
+    public IAsyncEnumerable<PlannedTask> PlanAsync(PlanContext context, CancellationToken cancellationToken) =>
+        PlanAsync(context, (TSpec)context.Spec, cancellationToken);
+
+    public IAsyncEnumerable<PlannedTask> PlanRetryAsync(PlanContext context, IReadOnlyList<ShardMarker> withFailures, CancellationToken cancellationToken) =>
+        PlanRetryAsync(context, (TSpec)context.Spec, withFailures, cancellationToken);
+
+    public abstract ITaskRunner CreateRunner(WorkerSlot slot);
+
+    protected abstract Task<string?> AdmitAsync(string jobId, TSpec spec, CancellationToken cancellationToken);
+
+    protected abstract IAsyncEnumerable<PlannedTask> PlanAsync(PlanContext context, TSpec spec, CancellationToken cancellationToken);
+
+    protected virtual async IAsyncEnumerable<PlannedTask> PlanRetryAsync(PlanContext context, TSpec spec, IReadOnlyList<ShardMarker> withFailures,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask;
+        yield break;
+    }
+}
