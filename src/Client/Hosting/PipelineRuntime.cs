@@ -1,7 +1,11 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Pipeline.Silo;
 using Pipeline.Storage;
 using Pipeline.Storage.Azurite;
@@ -14,6 +18,11 @@ namespace Pipeline.Client.Hosting;
 /// </summary>
 public sealed class PipelineRuntime : IAsyncDisposable
 {
+    /// <summary>Worker slots of an embedded silo unless <c>Pipeline:Workers:Slots</c> says otherwise.</summary>
+    public const int EmbeddedWorkerSlots = 1;
+
+    private const string WorkerSlotsKey = "Pipeline:Workers:Slots";
+
     private readonly IHost host;
     private readonly AzuriteServer? azurite;
 
@@ -35,52 +44,98 @@ public sealed class PipelineRuntime : IAsyncDisposable
 
     public static async Task<PipelineRuntime> StartAsync(bool usesBlobPaths, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = false });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Orleans", LogLevel.Error);
-        var cluster = builder.Configuration.GetSection(PipelineClusterOptions.Section).Get<PipelineClusterOptions>() ?? new PipelineClusterOptions();
+        var configuration = new ConfigurationManager();
+        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true).AddEnvironmentVariables();
+        var cluster = configuration.GetSection(PipelineClusterOptions.Section).Get<PipelineClusterOptions>() ?? new PipelineClusterOptions();
         bool embedded = cluster.Mode == ClusterMode.Embedded;
 
+        var overrides = new Dictionary<string, string?>();
         AzuriteServer? azurite = null;
-        bool storageConfigured = !string.IsNullOrEmpty(builder.Configuration[$"{StorageOptions.SectionName}:ConnectionString"]) ||
-                                 !string.IsNullOrEmpty(builder.Configuration[$"{StorageOptions.SectionName}:ServiceUri"]);
+        bool storageConfigured = !string.IsNullOrEmpty(configuration[$"{StorageOptions.SectionName}:ConnectionString"]) ||
+                                 !string.IsNullOrEmpty(configuration[$"{StorageOptions.SectionName}:ServiceUri"]);
         if (usesBlobPaths && !storageConfigured)
         {
             azurite = await AzuriteServer.StartAsync(cancellationToken);
-            builder.Configuration[$"{StorageOptions.SectionName}:ConnectionString"] = azurite.ConnectionString;
+            overrides[$"{StorageOptions.SectionName}:ConnectionString"] = azurite.ConnectionString;
         }
 
-        if (embedded)
-        {
-            builder.Configuration[$"{PipelineClusterOptions.Section}:SiloPort"] = FreePort.Next().ToString();
-            builder.Configuration[$"{PipelineClusterOptions.Section}:GatewayPort"] = FreePort.Next().ToString();
-            builder.UseOrleans(silo => silo.AddPipelineSilo(builder.Configuration));
-        }
-        else
-        {
-            builder.Services.AddPipelineStorage();
-            builder.UseOrleansClient(client => client.AddPipelineClusterClient(builder.Configuration));
-        }
-
-        var host = builder.Build();
         try
         {
-            await host.StartAsync(cancellationToken);
+            IHost host = embedded
+                ? await StartEmbeddedAsync(overrides, configuration[WorkerSlotsKey] is null, cancellationToken)
+                : await StartClientAsync(overrides, cancellationToken);
+            return new PipelineRuntime(host, azurite, embedded);
         }
         catch
         {
-            host.Dispose();
             if (azurite is not null) await azurite.DisposeAsync();
             throw;
         }
-        return new PipelineRuntime(host, azurite, embedded);
     }
 
     public async ValueTask DisposeAsync()
     {
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        var bound = host.Services.GetService<IOptions<ShutdownOptions>>()?.Value.HostTimeout ?? TimeSpan.FromSeconds(25);
+        try
+        {
+            using var timeout = new CancellationTokenSource(bound);
             await host.StopAsync(timeout.Token);
-        host.Dispose();
-        if (azurite is not null) await azurite.DisposeAsync();
+        }
+        finally
+        {
+            if (host is IAsyncDisposable asyncHost) await asyncHost.DisposeAsync();
+            else host.Dispose();
+            if (azurite is not null) await azurite.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// An in-process silo: no gateway (nothing outside this process connects to it) and a silo port picked per attempt;
+    /// a port taken between the pick and Orleans' bind fails that attempt with AddressInUse and the next one picks again.
+    /// </summary>
+    private static async Task<IHost> StartEmbeddedAsync(Dictionary<string, string?> overrides, bool defaultSlots, CancellationToken cancellationToken) =>
+        await PipelineSiloHost.StartAsync(_ =>
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            Quiet(builder.Logging);
+            builder.Configuration.AddInMemoryCollection(overrides);
+            builder.Configuration[$"{PipelineClusterOptions.Section}:SiloPort"] = LoopbackPortCandidate().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder.Configuration[$"{PipelineClusterOptions.Section}:GatewayPort"] = "0";
+            if (defaultSlots) builder.Configuration[WorkerSlotsKey] = EmbeddedWorkerSlots.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return builder.AddPipelineSiloHost().BuildPipelineSilo();
+        }, cancellationToken);
+
+    private static async Task<IHost> StartClientAsync(Dictionary<string, string?> overrides, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        Quiet(builder.Logging);
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Services.AddPipelineStorage();
+        builder.UseOrleansClient(client => client.AddPipelineClusterClient(builder.Configuration));
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    private static void Quiet(ILoggingBuilder logging)
+    {
+        logging.SetMinimumLevel(LogLevel.Warning);
+        logging.AddFilter("Orleans", LogLevel.Error);
+    }
+
+    /// <summary>A loopback port free right now; only a candidate, as someone else may bind it before Orleans does.</summary>
+    private static int LoopbackPortCandidate()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
