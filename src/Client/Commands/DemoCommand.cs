@@ -57,11 +57,11 @@ public static class DemoCommand
         Console.WriteLine($"uploaded {corpus.Count} files ({images} images of mixed sizes and formats, {corrupt} corrupt on purpose) to {corpusRoot}");
         Console.WriteLine($"embedding with {spec.Model} (random weights) into {spec.Output} ...");
 
-        var code = await JobSubmission.SubmitAndWaitAsync(runtime, jobId, spec, wait: true, Console.Out, Console.Error, cancellationToken);
+        var code = await JobSubmission.SubmitAndWaitAsync(runtime, jobId, spec, wait: true, json: false, cancellationToken);
         var status = await runtime.Grains.GetGrain<IJobGrain>(jobId).GetStatusAsync(cancellationToken);
         var copied = await CopyOutputsAsync(runtime.Stores.Open(StorageLocation.Parse(spec.Output)), Path.Combine(parse.GetValue(CopyTo)!, jobId), cancellationToken);
 
-        bool asDesigned = status.EmbeddedImages == images && status.FailedImages == corrupt &&
+        bool asDesigned = status.DoneItems == images && status.FailedItems == corrupt &&
                           (status.State == JobState.Succeeded || (corrupt > 0 && status.State == JobState.CompletedWithErrors));
         Console.WriteLine();
         Console.WriteLine($"outputs:   {spec.Output} (in this process's Azurite), copied to {copied}");
@@ -69,7 +69,7 @@ public static class DemoCommand
         Console.WriteLine($"demo took {total.Elapsed.TotalSeconds:F1} s in all");
         Console.WriteLine(asDesigned
             ? $"demo ran as designed: {images} images embedded, the {corrupt} corrupt files reported as failures (exit code of the job itself: {code})"
-            : $"demo did NOT run as designed: expected {images} embedded and {corrupt} failed, saw {status.EmbeddedImages} and {status.FailedImages}");
+            : $"demo did NOT run as designed: expected {images} embedded and {corrupt} failed, saw {status.DoneItems} and {status.FailedItems}");
         return asDesigned ? ExitCodes.Succeeded : ExitCodes.FailedOrRefused;
     }
 

@@ -1,10 +1,9 @@
 using System.CommandLine;
-using Pipeline.Client.Hosting;
 using Pipeline.Contracts.Jobs;
 
 namespace Pipeline.Client.Commands;
 
-/// <summary><c>pipeline embed</c>: submit an embed job and (by default) wait for it.</summary>
+/// <summary><c>pipeline embed</c>: submit an embed job and (unless <c>--no-wait</c>) follow it to its end, exiting with its exit code.</summary>
 public static class EmbedCommand
 {
     private static readonly Option<string> Input = new("--input") { Description = "Corpus: a folder, az://<container>/<prefix> or a blob URL", Required = true };
@@ -20,13 +19,15 @@ public static class EmbedCommand
     private static readonly Option<string> Device = new("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
     private static readonly Option<string> ComputeDType = new("--dtype") { Description = "Forward-pass dtype: float32 (exact), bfloat16, float16 (cuda)", DefaultValueFactory = _ => "float32" };
     private static readonly Option<string?> JobId = new("--job-id") { Description = "Job id; the same id resumes instead of duplicating (default: a new ULID)" };
-    private static readonly Option<bool> NoWait = new("--no-wait") { Description = "Return the job id at once (needs a cluster)" };
+    private static readonly Option<int> Priority = new("--priority") { Description = "Higher runs first; equal priorities run in submission order (-1000 to 1000)", DefaultValueFactory = _ => 0 };
+    private static readonly Option<bool> NoWait = new("--no-wait") { Description = "Return the job id at once instead of following the job (needs a cluster)" };
+    private static readonly Option<bool> Json = CommonOptions.Json();
 
     public static Command Create()
     {
         var command = new Command("embed", "Embed a corpus of images with a vision model")
         {
-            Input, Model, Weights, Output, BatchSize, ShardSize, OutputDType, Pooling, PatchTokens, PosResample, Device, ComputeDType, JobId, NoWait,
+            Input, Model, Weights, Output, BatchSize, ShardSize, OutputDType, Pooling, PatchTokens, PosResample, Device, ComputeDType, JobId, Priority, NoWait, Json,
         };
         command.SetAction((parse, ct) => RunAsync(parse, ct));
         return command;
@@ -46,10 +47,12 @@ public static class EmbedCommand
             Pooling = parse.GetValue(Pooling),
             PatchTokens = parse.GetValue(PatchTokens),
             PosEmbedResampling = parse.GetValue(PosResample),
-            Device = parse.GetValue(Device)!,
+            ComputeDevice = parse.GetValue(Device)!,
             ComputeDType = parse.GetValue(ComputeDType)!,
+            Priority = parse.GetValue(Priority),
         };
         var jobId = parse.GetValue(JobId) ?? Ulid.NewUlid().ToString();
-        return await JobSubmission.SubmitAndWaitAsync(jobId, spec, wait: !parse.GetValue(NoWait), Console.Out, Console.Error, cancellationToken);
+        return await JobSubmission.SubmitAndWaitAsync(jobId, spec, JobSubmission.UsesBlobPaths(spec.Input, spec.Output, spec.Model, spec.Weights),
+            wait: !parse.GetValue(NoWait), parse.GetValue(Json), cancellationToken);
     }
 }

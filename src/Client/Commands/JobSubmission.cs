@@ -3,50 +3,56 @@ using Pipeline.Contracts.Jobs;
 
 namespace Pipeline.Client.Commands;
 
-/// <summary>Validate locally, start the runtime, submit, and wait: shared by <c>embed</c> and <c>demo</c>.</summary>
+/// <summary>Validate locally, start the runtime, submit, and (by default) follow the job: shared by <c>embed</c> and <c>demo</c>.</summary>
 public static class JobSubmission
 {
-    public static async Task<int> SubmitAndWaitAsync(string jobId, EmbedJobSpec spec, bool wait, TextWriter output, TextWriter error,
-        CancellationToken cancellationToken)
+    /// <param name="usesBlobPaths">The spec names az:// or blob URL locations (embedded mode then starts Azurite when no storage is configured).</param>
+    public static async Task<int> SubmitAndWaitAsync(string jobId, JobSpec spec, bool usesBlobPaths, bool wait, bool json, CancellationToken cancellationToken)
     {
-        var errors = EmbedJobSpecValidator.Validate(jobId, spec);
+        var errors = spec.Validate(jobId);
         if (errors.Count > 0)
         {
-            foreach (var e in errors) error.WriteLine($"refused: {e}");
+            foreach (var e in errors) await Console.Error.WriteLineAsync($"refused: {e}");
             return ExitCodes.FailedOrRefused;
         }
 
-        await using var runtime = await PipelineRuntime.StartAsync(UsesBlobPaths(spec), cancellationToken);
+        await using var runtime = await PipelineRuntime.StartAsync(usesBlobPaths, cancellationToken);
         if (!wait && runtime.Embedded)
         {
-            error.WriteLine("refused: --no-wait needs a cluster (set Pipeline__Cluster__Mode); in embedded mode the job runs inside this process.");
+            await Console.Error.WriteLineAsync("refused: --no-wait needs a cluster (set Pipeline__Cluster__Mode); in embedded mode the job runs inside this process.");
             return ExitCodes.FailedOrRefused;
         }
-        return await SubmitAndWaitAsync(runtime, jobId, spec, wait, output, error, cancellationToken);
+        return await SubmitAndWaitAsync(runtime, jobId, spec, wait, json, cancellationToken);
     }
 
-    public static async Task<int> SubmitAndWaitAsync(PipelineRuntime runtime, string jobId, EmbedJobSpec spec, bool wait,
-        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Submits and follows the job on <paramref name="runtime"/>. Human text goes to stdout; with <paramref name="json"/>
+    /// stdout holds only the final status as JSON (or the submitted one with no wait) and progress goes to stderr.
+    /// </summary>
+    public static async Task<int> SubmitAndWaitAsync(PipelineRuntime runtime, string jobId, JobSpec spec, bool wait, bool json,
+        CancellationToken cancellationToken)
     {
         var job = runtime.Grains.GetGrain<IJobGrain>(jobId);
         var submitted = await job.SubmitAsync(spec, cancellationToken);
         if (!submitted.Accepted)
         {
-            error.WriteLine($"refused: {submitted.Error}");
+            await Console.Error.WriteLineAsync($"refused: {submitted.Error}");
             return ExitCodes.FailedOrRefused;
         }
-        output.WriteLine($"job {jobId} accepted: {submitted.Status.TotalImages} images in {submitted.Status.TotalShards} shards");
+        var notes = json ? Console.Error : Console.Out;
+        await notes.WriteLineAsync($"job {jobId} accepted ({spec.Kind}, priority {spec.Priority}, output {spec.Output})");
         if (!wait)
         {
-            output.WriteLine(jobId);
+            if (json) CliJson.Write(Console.Out, submitted.Status);
+            else Console.WriteLine(jobId);
             return ExitCodes.Succeeded;
         }
-        var final = await JobWaiter.WaitAsync(job, output, cancellationToken);
-        output.WriteLine(StatusText.Summary(final));
+        var final = await JobWatch.FollowAsync(job.GetStatusAsync, JobWaiter.GrainPollInterval, json, cancellationToken);
+        if (json) CliJson.Write(Console.Out, final);
+        else Console.WriteLine(StatusText.Summary(final));
         return ExitCodes.For(final.State);
     }
 
-    public static bool UsesBlobPaths(EmbedJobSpec spec) =>
-        new[] { spec.Input, spec.Output, spec.Model, spec.Weights }.Any(p => p is not null &&
-            (p.StartsWith("az://", StringComparison.OrdinalIgnoreCase) || p.StartsWith("http", StringComparison.OrdinalIgnoreCase)));
+    public static bool UsesBlobPaths(params string?[] locations) => locations.Any(p => p is not null &&
+        (p.StartsWith("az://", StringComparison.OrdinalIgnoreCase) || p.StartsWith("http", StringComparison.OrdinalIgnoreCase)));
 }

@@ -2,22 +2,24 @@ using Pipeline.Contracts.Jobs;
 
 namespace Pipeline.Client.Commands;
 
-/// <summary>Polls a job until it is final, printing a progress line whenever its counts change.</summary>
+/// <summary>Polls a job until it ends (or turns out unknown), handing every snapshot to the caller's view.</summary>
 public static class JobWaiter
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    /// <summary>Between polls of a job grain (a cheap call).</summary>
+    public static readonly TimeSpan GrainPollInterval = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<JobStatus> WaitAsync(IJobGrain job, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>Between reads of a job's output (a listing of its markers).</summary>
+    public static readonly TimeSpan OutputPollInterval = TimeSpan.FromSeconds(2);
+
+    public static async Task<JobStatus> WaitAsync(Func<CancellationToken, Task<JobStatus>> poll, TimeSpan interval, Action<JobStatus> onStatus,
+        CancellationToken cancellationToken)
     {
-        object? last = null;
         while (true)
         {
-            var status = await job.GetStatusAsync(cancellationToken);
-            var counts = (status.State, status.CompletedShards, status.RunningShards, status.FailedShards, status.EmbeddedImages, status.FailedImages);
-            if (!counts.Equals(last)) output.WriteLine(StatusText.Progress(status));
-            last = counts;
-            if (status.IsFinal) return status;
-            await Task.Delay(PollInterval, cancellationToken);
+            var status = await poll(cancellationToken);
+            onStatus(status);
+            if (status.IsFinal || status.State == JobState.Unknown) return status;
+            await Task.Delay(interval, cancellationToken);
         }
     }
 }

@@ -4,7 +4,7 @@ using Pipeline.Models.Registry;
 
 namespace Pipeline.Client.Commands;
 
-/// <summary><c>pipeline models</c>: every registry name with its family and preprocessing.</summary>
+/// <summary><c>pipeline models</c>: every registry name with its family and preprocessing, then the bare timm names and their default tags.</summary>
 public static class ModelsCommand
 {
     public static Command Create()
@@ -19,7 +19,12 @@ public static class ModelsCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{v.Name,-52} {v.Architecture.Family,-15} {p.CropHeight + "x" + p.CropWidth,-8} {p.ResizeShortestEdge,-7} {v.Naming}"));
             }
-            return 0;
+            Console.WriteLine();
+            Console.WriteLine("bare timm names (--model <bare name> means its default tag):");
+            Console.WriteLine($"{"bare name",-32} default tag");
+            foreach (var (bare, tag) in BareModelNames.DefaultTags())
+                Console.WriteLine($"{bare,-32} {tag}");
+            return ExitCodes.Succeeded;
         });
         return command;
     }

@@ -2,35 +2,42 @@ using System.CommandLine;
 using Pipeline.Client.Hosting;
 using Pipeline.Contracts.Jobs;
 using Pipeline.Storage;
-using Pipeline.Storage.Commit;
 
 namespace Pipeline.Client.Commands;
 
 /// <summary>
-/// <c>pipeline status JOB [--output LOCATION]</c>: asks the cluster's job grain; in embedded mode (no cluster) the job
-/// lived in another process, so it reads the job's committed state from its output instead.
+/// <c>pipeline status JOB [--output LOCATION] [--watch] [--json]</c>: asks the cluster's job grain; in embedded mode (no
+/// cluster) the job lived in another process, so it reads the job's committed state from its output instead. Exits
+/// with the job's exit code (0, 2, or 1 for failed, cancelled or unknown; a running job exits 0 unless watched).
 /// </summary>
 public static class StatusCommand
 {
-    private static readonly Argument<string> Job = new("job") { Description = "The job id" };
+    private static readonly Argument<string> Job = CommonOptions.Job();
     private static readonly Option<string?> Output = new("--output") { Description = "The job's output location (embedded mode reads status from it)" };
+    private static readonly Option<bool> Watch = new("--watch") { Description = "Follow the job until it ends and exit with its exit code" };
+    private static readonly Option<bool> Json = CommonOptions.Json();
 
     public static Command Create()
     {
-        var command = new Command("status", "Show a job's state, shard counts and images/s") { Job, Output };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(Job)!, parse.GetValue(Output), ct));
+        var command = new Command("status", "Show a job's state, task counts, images/s and ETA") { Job, Output, Watch, Json };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(Job)!, parse.GetValue(Output), parse.GetValue(Watch), parse.GetValue(Json), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string jobId, string? output, CancellationToken cancellationToken)
+    /// <summary>Status as the job's output shows it (see <see cref="OutputStatusReader"/>).</summary>
+    public static Task<JobStatus> ReadFromOutputAsync(IObjectStore store, string jobId, CancellationToken cancellationToken) =>
+        OutputStatusReader.ReadAsync(store, jobId, cancellationToken);
+
+    private static async Task<int> RunAsync(string jobId, string? output, bool watch, bool json, CancellationToken cancellationToken)
     {
-        if (!EmbedJobSpecValidator.IsValidJobId(jobId))
+        if (CommonOptions.RefuseJobId(jobId) is { } refusal)
         {
-            await Console.Error.WriteLineAsync($"refused: '{jobId}' is not a job id");
+            await Console.Error.WriteLineAsync(refusal);
             return ExitCodes.FailedOrRefused;
         }
         await using var runtime = await PipelineRuntime.StartAsync(output is not null && !Directory.Exists(output) && output.Contains("://"), cancellationToken);
-        JobStatus status;
+        Func<CancellationToken, Task<JobStatus>> poll;
+        TimeSpan interval;
         if (runtime.Embedded)
         {
             if (output is null)
@@ -38,48 +45,19 @@ public static class StatusCommand
                 await Console.Error.WriteLineAsync("refused: without a cluster, pass --output <the job's output location> so status can read it.");
                 return ExitCodes.FailedOrRefused;
             }
-            status = await ReadFromOutputAsync(runtime.Stores.Open(StorageLocation.Parse(output)), jobId, cancellationToken);
+            var store = runtime.Stores.Open(StorageLocation.Parse(output));
+            (poll, interval) = (ct => ReadFromOutputAsync(store, jobId, ct), JobWaiter.OutputPollInterval);
         }
         else
         {
-            status = await runtime.Grains.GetGrain<IJobGrain>(jobId).GetStatusAsync(cancellationToken);
+            var job = runtime.Grains.GetGrain<IJobGrain>(jobId);
+            (poll, interval) = (job.GetStatusAsync, JobWaiter.GrainPollInterval);
         }
-        Console.WriteLine(StatusText.Summary(status));
-        return status.State == JobState.Unknown ? ExitCodes.FailedOrRefused : ExitCodes.For(status.State);
-    }
 
-    /// <summary>Status as the output shows it: job.json, the shard markers and, when finished, the manifest.</summary>
-    public static async Task<JobStatus> ReadFromOutputAsync(IObjectStore store, string jobId, CancellationToken cancellationToken)
-    {
-        var record = await OutputJson.ReadIfPresentAsync<JobRecord>(store, OutputLayout.JobFile, cancellationToken);
-        if (record is null)
-            return new JobStatus { JobId = jobId, State = JobState.Unknown, Error = $"no {OutputLayout.JobFile} at {store.Location}" };
-        if (record.JobId != jobId)
-            return new JobStatus { JobId = jobId, State = JobState.Unknown, Error = $"{store.Location} holds job {record.JobId}" };
-
-        var markers = new List<ShardMarker>();
-        await foreach (var entry in store.ListAsync(OutputLayout.MarkerFolder, cancellationToken))
-            markers.Add(OutputJson.Deserialize<ShardMarker>(await store.ReadAllBytesAsync(entry.Key, cancellationToken)));
-        var manifest = await OutputJson.ReadIfPresentAsync<JobManifest>(store, OutputLayout.ManifestFile, cancellationToken);
-
-        long rows = markers.Sum(m => (long)m.Rows), failed = manifest?.TotalFailures ?? markers.Sum(m => (long)m.Failures);
-        var end = manifest?.FinishedAt ?? markers.Select(m => m.CommittedAt).DefaultIfEmpty(record.CreatedAt).Max();
-        double seconds = (end - record.CreatedAt).TotalSeconds;
-        return new JobStatus
-        {
-            JobId = jobId,
-            State = manifest is null ? JobState.Running : Enum.Parse<JobState>(manifest.State, ignoreCase: true),
-            TotalShards = record.Shards,
-            CompletedShards = markers.Count,
-            FailedShards = manifest?.FailedShards.Count ?? 0,
-            TotalImages = record.Images,
-            EmbeddedImages = rows,
-            FailedImages = failed,
-            ImagesPerSecond = seconds > 0 ? (rows + failed) / seconds : 0,
-            Output = record.Output,
-            Error = manifest is null ? "not finished: no manifest.json yet (the job may still run, or its process stopped; resubmit with the same --job-id to resume)" : null,
-            StartedAt = record.CreatedAt,
-            FinishedAt = manifest?.FinishedAt,
-        };
+        var status = watch ? await JobWatch.FollowAsync(poll, interval, json, cancellationToken) : await poll(cancellationToken);
+        if (json) CliJson.Write(Console.Out, status);
+        else Console.WriteLine(StatusText.Summary(status));
+        if (status.State == JobState.Unknown) return ExitCodes.FailedOrRefused;
+        return status.IsFinal ? ExitCodes.For(status.State) : ExitCodes.Succeeded;
     }
 }
