@@ -5,8 +5,8 @@ using Pipeline.Models.Registry;
 namespace Pipeline.Models.Loading;
 
 /// <summary>
-/// Resolves a user's <c>--model</c> / <c>--weights</c>: a registry name (with a <c>.safetensors</c> file or
-/// <c>random</c>), a Hugging Face transformers folder (<c>config.json</c> with <c>model_type</c>, weights,
+/// Resolves a user's <c>--model</c> / <c>--weights</c>: a registry name or a bare timm architecture (timm's default
+/// tag; with a <c>.safetensors</c> file or <c>random</c>), a Hugging Face transformers folder (<c>config.json</c> with <c>model_type</c>, weights,
 /// <c>preprocessor_config.json</c>), or a timm Hub folder (<c>config.json</c> with <c>architecture</c> and
 /// <c>pretrained_cfg</c>, optional <c>model_args</c>, weights). Only headers are read; no tensor data.
 /// </summary>
@@ -33,8 +33,11 @@ public static class ModelResolver
         {
             if (string.IsNullOrWhiteSpace(weights))
             {
+                var named = string.Equals(model, variant.Name, StringComparison.OrdinalIgnoreCase)
+                    ? $"'{variant.Name}'"
+                    : $"'{model}' (timm's default tag {variant.Name})";
                 throw new ArgumentException(
-                    $"Model '{variant.Name}' is a registry name: pass --weights <file.safetensors> (or a sharded .safetensors.index.json), or --weights {RandomWeights} for random initialisation.",
+                    $"Model {named} is a registry name: pass --weights <file.safetensors> (or a sharded .safetensors.index.json), or --weights {RandomWeights} for random initialisation.",
                     nameof(weights));
             }
             var (path, naming) = ResolveWeights(weights, variant.Naming);
@@ -47,7 +50,7 @@ public static class ModelResolver
                 nameof(model));
         }
         throw new ArgumentException(
-            $"--model '{model}' is neither a model folder nor a registry name. Run 'pipeline models' for the list, or pass a folder with config.json.",
+            $"--model '{model}' is neither a model folder nor a registry name.{ModelRegistry.Hint(model)} Run 'pipeline models' for the list, or pass a folder with config.json.",
             nameof(model));
     }
 

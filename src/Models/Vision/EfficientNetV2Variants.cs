@@ -26,11 +26,29 @@ public static class EfficientNetV2Variants
         Tag("tf_efficientnetv2_b1.in1k", 192, 0.882, inception: false),
         Tag("tf_efficientnetv2_b2.in1k", 208, 0.890, inception: false),
         Tag("tf_efficientnetv2_b3.in1k", 240, 0.904, inception: false),
-        Tag("tf_efficientnetv2_b3.in21k_ft_in1k", 240, 1.0, inception: true, squash: true),
+        Tag("tf_efficientnetv2_b3.in21k_ft_in1k", 240, 0.9, inception: true, squash: true),
         Tag("tf_efficientnetv2_b3.in21k", 240, 0.904, inception: true, numClasses: 21843),
         Tag("efficientnetv2_rw_t.ra2_in1k", 224, 1.0, inception: false),
         Tag("efficientnetv2_rw_s.ra2_in1k", 288, 1.0, inception: false),
         Tag("efficientnetv2_rw_m.agc_in1k", 320, 1.0, inception: false),
+    ];
+
+    /// <summary>
+    /// timm 1.0.28's default tag of each architecture above (<c>timm/models/efficientnet.py</c>, <c>default_cfgs</c>:
+    /// the first tag listed with weights), what a bare <c>--model tf_efficientnetv2_s</c> resolves to.
+    /// </summary>
+    public static IReadOnlyList<string> TimmDefaultTags { get; } =
+    [
+        "tf_efficientnetv2_s.in21k_ft_in1k",
+        "tf_efficientnetv2_m.in21k_ft_in1k",
+        "tf_efficientnetv2_l.in21k_ft_in1k",
+        "tf_efficientnetv2_b0.in1k",
+        "tf_efficientnetv2_b1.in1k",
+        "tf_efficientnetv2_b2.in1k",
+        "tf_efficientnetv2_b3.in21k_ft_in1k",
+        "efficientnetv2_rw_t.ra2_in1k",
+        "efficientnetv2_rw_s.ra2_in1k",
+        "efficientnetv2_rw_m.agc_in1k",
     ];
 
     private static ModelVariant Tag(string tag, int inputSize, double cropPct, bool inception, int numClasses = 1000, bool squash = false) =>

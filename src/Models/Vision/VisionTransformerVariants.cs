@@ -33,6 +33,14 @@ public static class VisionTransformerVariants
     /// <summary>Every DINOv2 variant: 8 timm tags and 8 Hub ids.</summary>
     public static IReadOnlyList<ModelVariant> All { get; } = Build();
 
+    /// <summary>
+    /// timm 1.0.28's default tag of each DINOv2 architecture (<c>timm/models/vision_transformer.py</c>,
+    /// <c>default_cfgs</c>: each has the one tag <c>lvd142m</c>), what a bare <c>--model vit_small_patch14_dinov2</c>
+    /// resolves to.
+    /// </summary>
+    public static IReadOnlyList<string> TimmDefaultTags { get; } =
+        [.. ((bool[])[false, true]).SelectMany(registers => Sizes.Select(size => $"{VisionTransformerConfig.Dinov2(size, registers).Name}.lvd142m"))];
+
     private static ModelVariant[] Build()
     {
         var variants = new List<ModelVariant>();

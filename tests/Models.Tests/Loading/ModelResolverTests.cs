@@ -109,6 +109,33 @@ public sealed class ModelResolverTests : IDisposable
     }
 
     [Fact]
+    public void BareTimmArchitectureResolvesToTimmsDefaultTag()
+    {
+        // timm 1.0.28 (timm/models/convnext.py default_cfgs): convnext_tiny's first tag is in12k_ft_in1k.
+        var resolved = ModelResolver.Resolve("convnext_tiny", "random");
+        var variant = ModelRegistry.Get("convnext_tiny.in12k_ft_in1k");
+        Assert.Equal("convnext_tiny.in12k_ft_in1k", resolved.ModelId);
+        Assert.Same(variant.Architecture, resolved.Architecture);
+        Assert.Same(variant.Preprocess, resolved.Preprocess);
+        Assert.Equal((235, 224, 1000), (resolved.Preprocess.ResizeShortestEdge, resolved.Preprocess.CropHeight, resolved.NumClasses));
+        Assert.Null(resolved.WeightsPath);
+
+        var dinov2 = ModelResolver.Resolve("vit_small_patch14_dinov2", "random");
+        Assert.Equal("vit_small_patch14_dinov2.lvd142m", dinov2.ModelId);
+        Assert.Equal(518, dinov2.Preprocess.CropHeight);
+
+        AssertError<ArgumentException>(() => ModelResolver.Resolve("convnext_tiny", null), "'convnext_tiny' (timm's default tag convnext_tiny.in12k_ft_in1k) is a registry name");
+    }
+
+    [Fact]
+    public void UnknownNamesAreRefusedWithSuggestions()
+    {
+        AssertError<ArgumentException>(() => ModelResolver.Resolve("convnext_tiyn", "random"), "Did you mean 'convnext_tiny'");
+        AssertError<ArgumentException>(() => ModelResolver.Resolve("vit_small_patch14_dinov2.lvd142", "random"), "tags of vit_small_patch14_dinov2 (default first): vit_small_patch14_dinov2.lvd142m");
+        AssertError<ArgumentException>(() => ModelResolver.Resolve("resnet50", "random"), "--model 'resnet50' is neither a model folder nor a registry name. Run 'pipeline models'");
+    }
+
+    [Fact]
     public void ErrorsSayWhatIsWrong()
     {
         AssertError<ArgumentException>(() => ModelResolver.Resolve("no_such_model", null), "neither a model folder nor a registry name");

@@ -94,6 +94,10 @@ public sealed class EfficientNetV2VariantsTests
 
         var b1 = ModelRegistry.Get("tf_efficientnetv2_b1.in1k").Preprocess;
         Assert.Equal((217, 192), (b1.ResizeShortestEdge, b1.CropHeight));
+
+        // timm/models/efficientnet.py: tf_efficientnetv2_b3.in21k_ft_in1k has crop_pct 0.9 with crop_mode 'squash'.
+        var b3 = ModelRegistry.Get("tf_efficientnetv2_b3.in21k_ft_in1k").Preprocess;
+        Assert.Equal((266, 240, true), (b3.ResizeShortestEdge, b3.CropHeight, b3.Squash));
     }
 
     /// <summary>The keys of timm's EfficientNet state dict for the decoded blocks.</summary>
