@@ -7,6 +7,7 @@ filter="Category!=Slow"
 if [ "${1:-}" = "--filter" ]; then filter="$2"; shift 2; fi
 
 [ -d infra/azurite/node_modules/azurite ] && [ -d infra/azurite/node_modules/hyparquet ] || npm ci --prefix infra/azurite --no-audit --no-fund
+[ -d infra/k8s/validate/node_modules/kubernetes-models ] && [ -d infra/k8s/validate/node_modules/yaml ] || npm ci --prefix infra/k8s/validate --no-audit --no-fund
 dotnet restore Pipeline.sln
 dotnet build Pipeline.sln --no-restore -c Debug
 
