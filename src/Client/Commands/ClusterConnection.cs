@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Pipeline.Client.Hosting;
-using Pipeline.Silo;
 
 namespace Pipeline.Client.Commands;
 
@@ -19,7 +17,7 @@ public static class ClusterConnection
     /// <summary>A client of the cluster, or null (with the refusal written) when no cluster is configured.</summary>
     public static async Task<PipelineRuntime?> ConnectAsync(string command, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!IsClusterConfigured())
+        if (!PipelineRuntime.IsClusterConfigured())
         {
             await error.WriteLineAsync(NeedsCluster(command));
             return null;
@@ -29,18 +27,5 @@ public static class ClusterConnection
         await runtime.DisposeAsync();
         await error.WriteLineAsync(NeedsCluster(command));
         return null;
-    }
-
-    /// <summary>
-    /// Whether a cluster mode is set, read from the sources <see cref="PipelineRuntime"/> reads (appsettings.json in the
-    /// working directory, environment variables), so that refusing never starts an embedded silo just to stop it.
-    /// Adapter point: replace with the runtime's own answer once Hosting exposes one.
-    /// </summary>
-    private static bool IsClusterConfigured()
-    {
-        var configuration = new ConfigurationManager();
-        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true).AddEnvironmentVariables();
-        var cluster = configuration.GetSection(PipelineClusterOptions.Section).Get<PipelineClusterOptions>() ?? new PipelineClusterOptions();
-        return cluster.Mode != ClusterMode.Embedded;
     }
 }

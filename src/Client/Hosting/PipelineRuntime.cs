@@ -42,12 +42,13 @@ public sealed class PipelineRuntime : IAsyncDisposable
 
     public IObjectStoreFactory Stores => host.Services.GetRequiredService<IObjectStoreFactory>();
 
+    /// <summary>Whether a cluster is configured (otherwise commands run in embedded mode), without starting anything.</summary>
+    public static bool IsClusterConfigured() => ClusterOf(ReadConfiguration()).Mode != ClusterMode.Embedded;
+
     public static async Task<PipelineRuntime> StartAsync(bool usesBlobPaths, CancellationToken cancellationToken)
     {
-        var configuration = new ConfigurationManager();
-        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true).AddEnvironmentVariables();
-        var cluster = configuration.GetSection(PipelineClusterOptions.Section).Get<PipelineClusterOptions>() ?? new PipelineClusterOptions();
-        bool embedded = cluster.Mode == ClusterMode.Embedded;
+        var configuration = ReadConfiguration();
+        bool embedded = ClusterOf(configuration).Mode == ClusterMode.Embedded;
 
         var overrides = new Dictionary<string, string?>();
         AzuriteServer? azurite = null;
@@ -72,6 +73,17 @@ public sealed class PipelineRuntime : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The sources the hosts read: appsettings.json in the working directory, then environment variables.</summary>
+    private static ConfigurationManager ReadConfiguration()
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true).AddEnvironmentVariables();
+        return configuration;
+    }
+
+    private static PipelineClusterOptions ClusterOf(IConfiguration configuration) =>
+        configuration.GetSection(PipelineClusterOptions.Section).Get<PipelineClusterOptions>() ?? new PipelineClusterOptions();
 
     public async ValueTask DisposeAsync()
     {
