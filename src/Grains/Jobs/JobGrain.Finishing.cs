@@ -65,6 +65,10 @@ public sealed partial class JobGrain
             job.State.CheckpointRows = table.Rows;
             job.State.CheckpointFailures = table.SampleFailures;
             job.State.Retries = table.Retries;
+            job.State.CheckpointDoneTasks = table.Done;
+            job.State.CheckpointFailedTasks = table.Failed;
+            job.State.CheckpointFailedTaskItems = table.FailedTaskItems;
+            job.State.CheckpointItems = table.Items;
         }
         dirty = false;
         await job.WriteStateAsync(cancellationToken);

@@ -183,22 +183,25 @@ public sealed partial class JobGrain(
     private JobStatus Snapshot()
     {
         var state = job.State;
-        long done = table.Rows, failed = table.SampleFailures + table.FailedTaskItems;
+        // A live table while the job runs (or after it ended in this activation); the last checkpoint otherwise.
+        bool live = ready || table.Count > 0 || state.State is JobState.Planning or JobState.Running;
+        long done = live ? table.Rows : state.CheckpointRows;
+        long failed = live ? table.SampleFailures + table.FailedTaskItems : state.CheckpointFailures + state.CheckpointFailedTaskItems;
+        long items = live ? table.Items : state.CheckpointItems;
         var end = state.FinishedAt ?? time.GetUtcNow();
         double seconds = state.SubmittedAt is { } start ? (end - start).TotalSeconds : 0;
-        bool live = ready || state.State is not (JobState.Planning or JobState.Running);
         return new JobStatus
         {
             JobId = JobId,
             Kind = state.Spec?.Kind,
             Priority = state.Spec?.Priority ?? 0,
             State = state.Spec is null ? JobState.Unknown : state.State,
-            TotalTasks = live ? table.Count : state.PlannedTasks,
+            TotalTasks = ready || table.Count > 0 ? table.Count : state.PlannedTasks,
             PlanningDone = state.PlanningDone,
-            CompletedTasks = table.Done,
-            FailedTasks = table.Failed,
+            CompletedTasks = live ? table.Done : state.CheckpointDoneTasks,
+            FailedTasks = live ? table.Failed : state.CheckpointFailedTasks,
             RunningTasks = table.Running,
-            TotalItems = state.PlanningDone ? Math.Max(state.PlannedItems, table.Items) : table.Items,
+            TotalItems = state.PlanningDone ? Math.Max(state.PlannedItems, items) : items,
             DoneItems = done,
             FailedItems = failed,
             ItemsPerSecond = seconds > 0 ? (done + failed) / seconds : 0,
@@ -206,7 +209,7 @@ public sealed partial class JobGrain(
             Error = state.Error ?? lastTaskError,
             SubmittedAt = state.SubmittedAt,
             FinishedAt = state.FinishedAt,
-            Retries = table.Retries,
+            Retries = live ? table.Retries : state.Retries,
         };
     }
 }

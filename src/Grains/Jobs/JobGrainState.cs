@@ -36,6 +36,12 @@ public sealed class JobGrainState
     /// <summary>Task count before the running retry's new tasks (the retry planner numbers from here).</summary>
     [Id(14)] public int RetryFirstTask { get; set; }
 
+    /// <summary>Task totals as of the last checkpoint: what status shows of a job whose table is not rebuilt (it ended).</summary>
+    [Id(16)] public int CheckpointDoneTasks { get; set; }
+    [Id(17)] public int CheckpointFailedTasks { get; set; }
+    [Id(18)] public long CheckpointFailedTaskItems { get; set; }
+    [Id(19)] public long CheckpointItems { get; set; }
+
     /// <summary>The tasks whose failure records the running (or last) retry re-plans.</summary>
     [Id(15)] public byte[] RetryPlanned { get; set; } = [];
 }
