@@ -17,6 +17,7 @@ public sealed partial class JobGrain
 
     private void StartDriver()
     {
+        stopping.Cancel(); // whatever an earlier driver left running (a planning producer) stops
         stopping = new CancellationTokenSource();
         ready = false;
         keepAlive ??= this.RegisterGrainTimer(_ => Task.CompletedTask,
@@ -38,14 +39,26 @@ public sealed partial class JobGrain
         {
             // cancelled or deactivating
         }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException)
+        {
+            // Something the user must fix (the input, the model): the job fails with what to fix.
+            logger.LogError(e, "job {JobId}: planning failed", JobId);
+            await FailJobAsync(e.Message);
+        }
         catch (Exception e)
         {
-            logger.LogError(e, "job {JobId}: planning failed", JobId);
-            await FailJobAsync(e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or NotSupportedException
-                ? e.Message
-                : $"{e.GetType().Name}: {e.Message}");
+            // Storage trouble (an outage outlasting the retries): start over from storage in a while; nothing is lost.
+            logger.LogWarning(e, "job {JobId}: recovery or planning interrupted; trying again in {Delay}", JobId, DriverRetryDelay);
+            driver = null;
+            this.RegisterGrainTimer(() =>
+            {
+                if (driver is null && job.State.State is JobState.Planning or JobState.Running) StartDriver();
+                return Task.CompletedTask;
+            }, new GrainTimerCreationOptions(DriverRetryDelay, Timeout.InfiniteTimeSpan));
         }
     }
+
+    private static readonly TimeSpan DriverRetryDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Rebuilds the task table: the markers in storage say which tasks are done or failed; the checkpoint gives the
