@@ -82,21 +82,39 @@ public sealed class EmbedKind(EmbedModels models, IObjectStoreFactory stores, IO
         var slice = new List<string>();
         foreach (var marker in withFailures)
         {
-            var failed = (await ReadFailuresAsync(context.Output, marker.Shard, cancellationToken)).Select(f => f.ImagePath).ToHashSet(StringComparer.Ordinal);
-            var plan = Encoding.UTF8.GetString(await context.Output.ReadAllBytesAsync(OutputLayout.Plan(marker.Shard), cancellationToken));
-            foreach (var line in plan.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var line in await RetryLinesAsync(context.Output, marker, lines, cancellationToken))
             {
-                var entry = lines.Decode(line);
-                // A tar reruns only when it could not be read at all (no rows): rerunning a partly read tar would repeat
-                // the rows it gave; failed members inside a readable tar stay failed.
-                if (entry.Kind == CorpusEntryKind.Tar ? marker.Rows == 0 && failed.Contains(entry.ImagePath) : failed.Contains(entry.ImagePath))
-                {
-                    slice.Add(line);
-                    if (slice.Count == spec.ShardSize) yield return Task(slice);
-                }
+                slice.Add(line);
+                if (slice.Count == spec.ShardSize) yield return Task(slice);
             }
         }
         if (slice.Count > 0) yield return Task(slice);
+    }
+
+    protected override async Task<IReadOnlyList<ShardMarker>> SelectRetryableAsync(PlanContext context, EmbedJobSpec spec,
+        IReadOnlyList<ShardMarker> withFailures, CancellationToken cancellationToken)
+    {
+        var lines = new PlanLines((await Corpus.OpenAsync(spec.Input, cancellationToken)).Root);
+        var retryable = new List<ShardMarker>();
+        foreach (var marker in withFailures)
+            if ((await RetryLinesAsync(context.Output, marker, lines, cancellationToken)).Count > 0) retryable.Add(marker);
+        return retryable;
+    }
+
+    /// <summary>
+    /// The plan lines of a committed task whose samples failed. A tar reruns only when it could not be read at all (no
+    /// rows, and the failure names the tar itself): rerunning a partly read tar would repeat the rows it gave, so
+    /// failed members inside a readable tar stay failed.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> RetryLinesAsync(IObjectStore output, ShardMarker marker, PlanLines lines, CancellationToken cancellationToken)
+    {
+        var failed = (await ReadFailuresAsync(output, marker.Shard, cancellationToken)).Select(f => f.ImagePath).ToHashSet(StringComparer.Ordinal);
+        var plan = Encoding.UTF8.GetString(await output.ReadAllBytesAsync(OutputLayout.Plan(marker.Shard), cancellationToken));
+        return [.. plan.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line =>
+        {
+            var entry = lines.Decode(line);
+            return failed.Contains(entry.ImagePath) && (entry.Kind == CorpusEntryKind.Image || marker.Rows == 0);
+        })];
     }
 
     public override ITaskRunner CreateRunner(WorkerSlot slot) => ActivatorUtilities.CreateInstance<EmbedTaskRunner>(services);

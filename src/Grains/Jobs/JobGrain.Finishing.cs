@@ -28,7 +28,16 @@ public sealed partial class JobGrain
             var done = Enumerable.Range(0, table.Count).Where(t => table.StatusOf(t) == TaskState.Done).ToList();
             var failed = table.FailedTasks().ToList();
             var (id, kind) = (JobId, job.State.Spec!.Kind); // grain state is off limits on the thread pool
-            var manifest = await Task.Run(() => outputs.FinalizeAsync(store, id, kind, done, failed, superseded, cancellationToken), cancellationToken);
+            var (manifest, missing) = await Task.Run(() => outputs.FinalizeAsync(store, id, kind, done, failed, superseded, cancellationToken), cancellationToken);
+            if (manifest is null)
+            {
+                // A completion was reported for tasks that have no marker: run them again.
+                logger.LogWarning("job {JobId}: tasks {Tasks} were reported done but have no marker; running them again", JobId, string.Join(", ", missing));
+                foreach (int task in missing) table.Reopen(task);
+                finishing = false;
+                PublishQueueDepth();
+                return;
+            }
             job.State.State = Enum.Parse<JobState>(manifest.State, ignoreCase: true);
             job.State.FinishedAt = manifest.FinishedAt;
             await WriteCheckpointAsync(cancellationToken);
@@ -80,7 +89,12 @@ public sealed partial class JobGrain
         if (job.State.State is JobState.Planning or JobState.Running)
             return SubmitResult.Refused(JobId, $"job '{JobId}' is still {job.State.State.ToString().ToLowerInvariant()}: retry it once it has finished.");
         if (job.State.State is JobState.Succeeded) return Accepted();
-        if (!ready && job.State.State is JobState.CompletedWithErrors or JobState.Cancelled)
+        if (IsResumable)
+        {
+            await ResumeAsync(cancellationToken);
+            return Accepted();
+        }
+        if (!ready)
         {
             // An activation that adopted a finished job, or one rebuilt after a deactivation: take the table from storage.
             await RecoverAsync(cancellationToken);
@@ -95,7 +109,10 @@ public sealed partial class JobGrain
         // Failure records of committed tasks are re-planned into new tasks; those records stop counting as failures.
         var withFailures = await outputs.MarkersWithFailuresAsync(store, JobId, cancellationToken);
         var superseded = new TaskBitmap(job.State.Superseded);
-        var fresh = withFailures.Where(m => !superseded[m.Shard]).ToList();
+        var spec = job.State.Spec!;
+        // Only the shards whose failures the kind will re-plan stop counting their failures.
+        var fresh = await kinds.For(spec).SelectRetryableAsync(new Kinds.PlanContext(JobId, spec, store, table.Count),
+            [.. withFailures.Where(m => !superseded[m.Shard])], cancellationToken);
         table.Supersede(fresh.Sum(m => (long)m.Failures));
         job.State.Superseded = TaskBitmap.Of(Enumerable.Range(0, table.Count).Where(t => superseded[t]).Concat(fresh.Select(m => m.Shard)), table.Count);
         job.State.RetryPlanned = TaskBitmap.Of(fresh.Select(m => m.Shard), table.Count);

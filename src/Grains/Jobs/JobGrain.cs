@@ -82,13 +82,14 @@ public sealed partial class JobGrain(
         {
             if (existing with { Priority = spec.Priority } != spec)
                 return SubmitResult.Refused(JobId, $"Job '{JobId}' already exists with a different spec; pass a new --job-id to start another job.");
-            if (job.State.State == JobState.Cancelled)
+            bool reprioritised = existing.Priority != spec.Priority;
+            if (reprioritised)
             {
-                job.State.State = job.State.PlanningDone ? JobState.Running : JobState.Planning;
-                job.State.FinishedAt = null;
+                job.State.Spec = spec;
                 await job.WriteStateAsync(cancellationToken);
             }
-            if (job.State.State is JobState.Planning or JobState.Running)
+            if (IsResumable) await ResumeAsync(cancellationToken);
+            else if (job.State.State is JobState.Planning or JobState.Running)
             {
                 await KeepRunningAsync(cancellationToken);
                 if (driver is null) StartDriver();
@@ -151,6 +152,22 @@ public sealed partial class JobGrain(
 
     private SubmitResult Accepted() => new() { Accepted = true, Status = Snapshot() };
 
+    /// <summary>A job that stopped before its work was done: cancelled, or failed while planning (its input or model since fixed).</summary>
+    private bool IsResumable => job.State.State == JobState.Cancelled || (job.State.State == JobState.Failed && !job.State.PlanningDone);
+
+    /// <summary>Continues a cancelled job, or plans a failed one again; the table is rebuilt from storage, committed shards stay.</summary>
+    private async Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        job.State.State = job.State.PlanningDone ? JobState.Running : JobState.Planning;
+        job.State.FinishedAt = null;
+        job.State.Error = null;
+        lastTaskError = null;
+        finishing = false;
+        await job.WriteStateAsync(cancellationToken);
+        await KeepRunningAsync(cancellationToken);
+        StartDriver();
+    }
+
     private async Task KeepRunningAsync(CancellationToken cancellationToken)
     {
         var spec = job.State.Spec!;
@@ -173,6 +190,8 @@ public sealed partial class JobGrain(
         foreach (var _ in manifest.Shards) table.Add(0, TaskState.Done);
         foreach (var failed in manifest.FailedShards) table.Add(failed.Images, TaskState.Failed);
         table.RestoreTotals(manifest.TotalRows, manifest.TotalFailures - manifest.FailedShards.Sum(f => (long)f.Images), 0);
+        job.State.Superseded = TaskBitmap.Of(manifest.SupersededFailures, table.Count);
+        job.State.RetryGeneration = manifest.SupersededFailures.Count > 0 ? 1 : 0;
         job.State.PlanningDone = true;
         job.State.PlannedTasks = table.Count;
         job.State.PlannedItems = manifest.TotalRows + manifest.TotalFailures;

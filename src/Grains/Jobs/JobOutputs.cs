@@ -114,12 +114,13 @@ public sealed class JobOutputs(IObjectStoreFactory stores, TimeProvider time)
     /// Writes <c>manifest.json</c> (built from the markers in storage: only marked tasks count) and <c>_SUCCESS</c>,
     /// and sweeps <c>_attempts/</c> of what crashed losing attempts left.
     /// </summary>
-    public async Task<JobManifest> FinalizeAsync(IObjectStore store, string jobId, string kind, IReadOnlyList<int> done, IReadOnlyList<int> failed,
-        TaskBitmap superseded, CancellationToken cancellationToken)
+    /// <returns>The manifest, or (when some tasks reported done have no marker) null and those tasks.</returns>
+    public async Task<(JobManifest? Manifest, IReadOnlyList<int> Missing)> FinalizeAsync(IObjectStore store, string jobId, string kind,
+        IReadOnlyList<int> done, IReadOnlyList<int> failed, TaskBitmap superseded, CancellationToken cancellationToken)
     {
         var markers = await ReadMarkersAsync(store, done, cancellationToken);
         if (markers.Count != done.Count)
-            throw new InvalidDataException($"{done.Count - markers.Count} done tasks have no marker in {store.Location}");
+            return (null, [.. done.Except(markers.Select(m => m.Shard))]);
         var failures = await ReadTaskFailuresAsync(store, failed, cancellationToken);
         var failedShards = failed.Select(t => new FailedShard(t, (int)(failures.GetValueOrDefault(t)?.Items ?? 0),
             failures.GetValueOrDefault(t)?.Error ?? "failed")).ToList();
@@ -141,7 +142,7 @@ public sealed class JobOutputs(IObjectStoreFactory stores, TimeProvider time)
         await ShardPublisher.SweepAttemptsAsync(store, cancellationToken);
         await store.WriteAsync(OutputLayout.ManifestFile, OutputJson.Serialize(manifest), cancellationToken);
         await store.WriteAsync(OutputLayout.SuccessFile, ReadOnlyMemory<byte>.Empty, cancellationToken);
-        return manifest;
+        return (manifest, []);
     }
 
     private static bool TryTask(string name, string suffix, out int task)

@@ -150,6 +150,17 @@ public sealed class TaskTable
         EnqueuePending(task);
     }
 
+    /// <summary>A task counted done whose marker is missing goes back to pending (its completion report was wrong).</summary>
+    public void Reopen(int task)
+    {
+        var entry = tasks[task];
+        if (entry.Status != TaskState.Done) return;
+        Done--;
+        entry.Status = TaskState.Pending;
+        tasks[task] = entry;
+        EnqueuePending(task);
+    }
+
     /// <summary>Failure records that a retry re-planned no longer count as standing failures.</summary>
     public void Supersede(long sampleFailures) => SampleFailures -= sampleFailures;
 

@@ -33,6 +33,12 @@ public interface IJobKind
     /// </summary>
     IAsyncEnumerable<PlannedTask> PlanRetryAsync(PlanContext context, IReadOnlyList<ShardMarker> withFailures, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Of the committed tasks with failure records, those whose failures <see cref="PlanRetryAsync"/> will re-plan (their
+    /// records then stop counting as failures); the others keep their failures standing.
+    /// </summary>
+    Task<IReadOnlyList<ShardMarker>> SelectRetryableAsync(PlanContext context, IReadOnlyList<ShardMarker> withFailures, CancellationToken cancellationToken);
+
     /// <summary>The runner of one worker slot (it may hold a model loaded between tasks).</summary>
     ITaskRunner CreateRunner(WorkerSlot slot);
 }

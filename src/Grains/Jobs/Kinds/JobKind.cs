@@ -20,7 +20,14 @@ public abstract class JobKind<TSpec> : IJobKind where TSpec : JobSpec
     public IAsyncEnumerable<PlannedTask> PlanRetryAsync(PlanContext context, IReadOnlyList<ShardMarker> withFailures, CancellationToken cancellationToken) =>
         PlanRetryAsync(context, (TSpec)context.Spec, withFailures, cancellationToken);
 
+    public Task<IReadOnlyList<ShardMarker>> SelectRetryableAsync(PlanContext context, IReadOnlyList<ShardMarker> withFailures, CancellationToken cancellationToken) =>
+        SelectRetryableAsync(context, (TSpec)context.Spec, withFailures, cancellationToken);
+
     public abstract ITaskRunner CreateRunner(WorkerSlot slot);
+
+    /// <summary>By default a kind re-plans no failures (it has no sample failures, or cannot rerun them).</summary>
+    protected virtual Task<IReadOnlyList<ShardMarker>> SelectRetryableAsync(PlanContext context, TSpec spec, IReadOnlyList<ShardMarker> withFailures,
+        CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ShardMarker>>([]);
 
     protected abstract Task<string?> AdmitAsync(string jobId, TSpec spec, CancellationToken cancellationToken);
 
