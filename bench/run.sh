@@ -1,7 +1,25 @@
 #!/usr/bin/env bash
-# Benchmarks: forward images/s per family at batch 1, 8, 32 (float32, 2 threads) and end-to-end `pipeline embed`.
+# Benchmarks that print figures.
 # Usage: bench/run.sh [forward|e2e|all] [--threads N] [--models name[@res],...] [--images N]
+#        bench/run.sh scheduler [--tasks 10000,100000] [--workers 64] [--commit none,marker,executor] [--root DIR] [--idle-ms 10] [--after-planning]
+#        bench/run.sh planning [--lines 1000000] [--shard-size 1000] [--model NAME] [--root DIR] [--preload-torch]
+#        bench/run.sh cluster-e2e [--images 256] [--e2e-model NAME] [--dtype float32|bfloat16]
+#   forward: images/s per family at batch 1, 8, 32; e2e: `pipeline embed` on the embedded runtime.
+#   scheduler: lease+commit pairs/s of one job on an in-process silo with simulated workers, grain-state bytes per lease.
+#   planning: an embed job's planning over a generated manifest, and CorpusSource alone.
+#   cluster-e2e: starts infra/local-cluster (1 silo, 1 slot), embeds a generated JPEG folder through it, stops it, and
+#   compares with the model-only forward figure measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build bench/Pipeline.Bench -c Release -v quiet
-exec dotnet bench/Pipeline.Bench/bin/Release/net10.0/linux-x64/pipeline-bench.dll "$@"
+bench=bench/Pipeline.Bench/bin/Release/net10.0/linux-x64/pipeline-bench.dll
+if [ "${1:-}" = cluster-e2e ]; then
+  # The bench build has just built src/Silo and src/Client (project references), so the cluster needs no build. Its
+  # own state folder, so it never meets a cluster that tests started.
+  export PIPELINE_CLUSTER_STATE="${PIPELINE_CLUSTER_STATE:-$PWD/.pipeline/bench-cluster}"
+  eval "$(infra/local-cluster/cluster.sh up --silos 1 --slots 1 --no-build)"
+  trap 'infra/local-cluster/cluster.sh down' EXIT
+  dotnet "$bench" "$@"
+  exit
+fi
+exec dotnet "$bench" "$@"

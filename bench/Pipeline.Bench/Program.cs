@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipeline.Bench;
+using Pipeline.Bench.Scheduler;
 using Pipeline.Models.Registry;
 using Pipeline.Silo;
 using TorchSharp;
@@ -7,12 +8,55 @@ using TorchSharp;
 if (NativeMemoryTuning.RelaunchIfUntuned(args) is { } relaunched) return relaunched;
 
 // pipeline-bench [forward|e2e|all] [--threads 2] [--models a,b@224,...] [--images 512] [--dtype float32|bfloat16]
+// pipeline-bench scheduler [--tasks 10000,100000] [--workers 64] [--commit none,marker,executor] [--root /tmp] [--idle-ms 10] [--after-planning]
+// pipeline-bench cluster-e2e [--images 512] [--e2e-model convnext_tiny.fb_in22k_ft_in1k] (through bench/run.sh, which starts the local cluster)
+// pipeline-bench planning [--lines 1000000] [--shard-size 1000] [--model vit_small_patch14_dinov2.lvd142m] [--root /tmp] [--preload-torch]
 // Prints images/s beside peer figures (PyTorch 1.13 + timm with a tuned BLAS, measured on the same 2-core VM).
 string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int threads = int.Parse(Option("--threads") ?? "2", CultureInfo.InvariantCulture);
 int images = int.Parse(Option("--images") ?? "512", CultureInfo.InvariantCulture);
 var models = (Option("--models") ?? string.Join(',', BenchmarkDefaults.ForwardModels)).Split(',', StringSplitOptions.RemoveEmptyEntries);
 var dtype = Option("--dtype") ?? "float32";
+Console.WriteLine($"CPU: {CpuModel()}, {Environment.ProcessorCount} logical cores");
+if (mode is "scheduler")
+{
+    var taskCounts = (Option("--tasks") ?? "10000,100000").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList();
+    int workers = int.Parse(Option("--workers") ?? "64", CultureInfo.InvariantCulture);
+    var commits = (Option("--commit") ?? "none,marker,executor").Split(',').Select(c => Enum.Parse<SchedulerBenchmark.Commit>(c, ignoreCase: true)).ToList();
+    var folder = Option("--root") ?? Path.GetTempPath();
+    var idle = TimeSpan.FromMilliseconds(double.Parse(Option("--idle-ms") ?? "10", CultureInfo.InvariantCulture));
+    bool afterPlanning = args.Contains("--after-planning");
+    Console.WriteLine($"output under {folder}; idle poll {idle.TotalMilliseconds} ms; workers start {(afterPlanning ? "after PlanningDone" : "at submit")}");
+    await using var silo = await BenchSilo.StartAsync(CancellationToken.None);
+    // Warm-up: JIT, grain activation paths, first storage writes.
+    await SchedulerBenchmark.RunAsync(silo, 2000, workers, SchedulerBenchmark.Commit.Marker, folder, idle, afterPlanning, CancellationToken.None);
+    Console.WriteLine("lease+commit pairs/s = tasks / (last complete - first lease); B/lease = serialized \"job\" grain-state bytes written / leases");
+    Console.WriteLine(SchedulerBenchmark.Header);
+    foreach (var commit in commits)
+        foreach (int tasks in taskCounts)
+            Console.WriteLine(SchedulerBenchmark.Format(await SchedulerBenchmark.RunAsync(silo, tasks, workers, commit, folder, idle, afterPlanning, CancellationToken.None)));
+    return 0;
+}
+if (mode is "planning")
+{
+    int lines = int.Parse(Option("--lines") ?? "1000000", CultureInfo.InvariantCulture);
+    int shardSize = int.Parse(Option("--shard-size") ?? "1000", CultureInfo.InvariantCulture);
+    var folder = Option("--root") ?? Path.GetTempPath();
+    var model = Option("--model") ?? "vit_small_patch14_dinov2.lvd142m";
+    Console.WriteLine($"manifest and output under {folder}");
+    if (args.Contains("--preload-torch"))
+    {
+        // Loads libtorch before the first submit, to show what the first SubmitAsync pays when it does.
+        var load = System.Diagnostics.Stopwatch.StartNew();
+        _ = torch.CPU;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"libtorch loaded before the silo: {load.Elapsed.TotalSeconds:F3} s"));
+    }
+    await using var silo = await BenchSilo.StartAsync(CancellationToken.None);
+    var cold = await PlanningBenchmark.RunAsync(silo, 20_000, shardSize, model, folder, CancellationToken.None); // warm-up
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up on a fresh silo (20,000 lines): SubmitAsync {cold.SubmitSeconds:F3} s, PlanningDone {cold.PlanningSeconds:F2} s"));
+    Console.WriteLine(PlanningBenchmark.Format(await PlanningBenchmark.RunAsync(silo, lines, shardSize, model, folder, CancellationToken.None)));
+    return 0;
+}
 torch.set_num_threads(threads);
 Console.WriteLine($"threads {threads}, {dtype}, CPU; TorchSharp {typeof(torch).Assembly.GetName().Version}");
 
@@ -27,6 +71,19 @@ if (mode is "forward" or "all")
             Console.WriteLine($"{ForwardBenchmark.Format(result)}   {BenchmarkDefaults.Peer(spec)}");
     }
 }
+if (mode is "cluster-e2e")
+{
+    var model = Option("--e2e-model") ?? "convnext_tiny.fb_in22k_ft_in1k";
+    var e2e = await ClusterEndToEndBenchmark.RunAsync(model, images, batchSize: 32, dtype, CancellationToken.None);
+    // Model-only figure of the same model in the same run, after the job (the silo is idle then).
+    var variant = ModelRegistry.Get(model);
+    var forward = ForwardBenchmark.Run(variant, variant.Preprocess.CropHeight, [32], TimeSpan.FromSeconds(8), Pipeline.Models.Embedding.ImageEmbedder.ParseComputeDType(dtype)).Single();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"cluster end to end (1 silo, 1 slot): {e2e.Images} generated 640x480 JPEGs with {e2e.Model}, batch 32, {dtype}: {e2e.Seconds:F1} s from submit to {e2e.State} " +
+        $"({e2e.DoneItems} rows, {e2e.FailedItems} failed), {e2e.ImagesPerSecond:F1} images/s"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"model only (this process, {threads} threads, batch 32): {forward.ImagesPerSecond:F1} images/s; end to end / model only = {e2e.ImagesPerSecond / forward.ImagesPerSecond:P0}"));
+}
 if (mode is "e2e" or "all")
 {
     var model = Option("--e2e-model") ?? "convnext_tiny.fb_in22k_ft_in1k";
@@ -36,6 +93,11 @@ if (mode is "e2e" or "all")
         $"{result.Seconds:F1} s, {result.ImagesPerSecond:F1} images/s ({result.State}); peer: 20.7 images/s (512 640x480 JPEGs, ConvNeXt-T)"));
 }
 return 0;
+
+static string CpuModel() =>
+    File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
+        : "?";
 
 string? Option(string name)
 {

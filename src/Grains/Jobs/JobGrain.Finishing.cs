@@ -70,7 +70,7 @@ public sealed partial class JobGrain
     {
         if (ready)
         {
-            job.State.CheckpointDone = table.DoneBitmap();
+            (job.State.CheckpointDoneBelow, job.State.CheckpointDone) = table.DoneSet();
             job.State.CheckpointRows = table.Rows;
             job.State.CheckpointFailures = table.SampleFailures;
             job.State.Retries = table.Retries;

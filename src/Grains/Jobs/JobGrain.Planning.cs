@@ -70,7 +70,7 @@ public sealed partial class JobGrain
         var state = job.State;
         var store = Output;
         var listing = await Task.Run(() => outputs.ListMarkersAsync(store, cancellationToken), cancellationToken);
-        var checkpointed = new TaskBitmap(state.CheckpointDone);
+        var checkpointed = new TaskBitmap(state.CheckpointDone, state.CheckpointDoneBelow);
         var unread = listing.Done.Where(t => !checkpointed[t]).ToList();
         var fresh = await Task.Run(() => outputs.ReadAndPublishMarkersAsync(store, unread, cancellationToken), cancellationToken);
         var failures = await Task.Run(() => outputs.ReadTaskFailuresAsync(store, listing.Failed, cancellationToken), cancellationToken);

@@ -21,7 +21,12 @@ public sealed class JobGrainState
     [Id(6)] public int PlannedTasks { get; set; }
     [Id(7)] public long PlannedItems { get; set; }
 
-    /// <summary>Totals as of the last checkpoint, for the tasks in <see cref="CheckpointDone"/>.</summary>
+    /// <summary>
+    /// Totals as of the last checkpoint, for the tasks it records as done: all below <see cref="CheckpointDoneBelow"/>
+    /// and those set in <see cref="CheckpointDone"/> (bit i = task CheckpointDoneBelow + i).
+    /// </summary>
+    [Id(20)] public int CheckpointDoneBelow { get; set; }
+
     [Id(8)] public byte[] CheckpointDone { get; set; } = [];
     [Id(9)] public long CheckpointRows { get; set; }
     [Id(10)] public long CheckpointFailures { get; set; }

@@ -172,13 +172,18 @@ public sealed class TaskTable
         Pending = 0;
     }
 
-    /// <summary>The done tasks as a bitmap, for the grain's checkpoint.</summary>
-    public byte[] DoneBitmap()
+    /// <summary>
+    /// The done tasks for the grain's checkpoint: every task below the returned number is done, and the bitmap holds
+    /// the tasks from there on (see <see cref="TaskBitmap"/>).
+    /// </summary>
+    public (int Below, byte[] Bits) DoneSet()
     {
-        var bits = new byte[(tasks.Count + 7) / 8];
-        for (int i = 0; i < tasks.Count; i++)
-            if (tasks[i].Status == TaskState.Done) bits[i >> 3] |= (byte)(1 << (i & 7));
-        return bits;
+        int below = 0;
+        while (below < tasks.Count && tasks[below].Status == TaskState.Done) below++;
+        var bits = new byte[(tasks.Count - below + 7) / 8];
+        for (int i = below; i < tasks.Count; i++)
+            if (tasks[i].Status == TaskState.Done) bits[(i - below) >> 3] |= (byte)(1 << ((i - below) & 7));
+        return (below, bits);
     }
 
     public IEnumerable<int> FailedTasks()
