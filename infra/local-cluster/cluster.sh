@@ -6,7 +6,8 @@
 #   infra/local-cluster/cluster.sh env              print those exports again
 #   infra/local-cluster/cluster.sh pids             silo process ids, one a line (the pids a supervisor would signal)
 #   infra/local-cluster/cluster.sh status           what runs, where its endpoints and logs are (stderr)
-#   infra/local-cluster/cluster.sh restart-azurite  kill Azurite (SIGKILL) and start it again: same ports, same data
+#   infra/local-cluster/cluster.sh restart-azurite [--kill]  stop Azurite (SIGTERM; --kill: SIGKILL) and start it
+#                                                   again: same ports, same data (--kill may lose its last seconds of writes)
 #   infra/local-cluster/cluster.sh down             SIGTERM everything, SIGKILL what is left after a bound
 #
 # Options of `up`: --silos N (default 2), --slots K (worker slots per silo, default 1), --configuration C (Release),
@@ -27,7 +28,7 @@ say() { echo "cluster.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -269,15 +270,29 @@ cmd_down() {
   say "stopped; logs and Azurite data stay in $state"
 }
 
+# Azurite keeps its metadata (blobs, extents, tables) in LokiJS databases it saves every 5 s and on shutdown, so a
+# SIGKILL loses writes it acknowledged in the last seconds, which real Azure Storage never does. By default stop it
+# with SIGTERM (it saves and exits): an outage to the silos with the same data. --kill crashes it (SIGKILL) instead.
 cmd_restart_azurite() {
+  local signal=TERM
+  case "${1:-}" in
+    "") ;;
+    --kill) signal=KILL ;;
+    *) usage ;;
+  esac
   load_state
   local pid
   pid="$(cat "$state/azurite.pid" 2>/dev/null || true)"
   if is_running "$pid" azurite.js; then
-    kill -KILL "$pid"
+    if [ "$signal" = KILL ]; then
+      kill -KILL "$pid"
+      say "killed Azurite (pid $pid, SIGKILL: writes of its last seconds may be lost)"
+    else
+      stop_pids "$azurite_stop_seconds" azurite.js "$pid"
+      say "stopped Azurite (pid $pid)"
+    fi
     wait_for_port_closed "$blob_port" 10
     wait_for_port_closed "$table_port" 10
-    say "killed Azurite (pid $pid)"
   fi
   start_azurite
   say "Azurite runs again (pid $(cat "$state/azurite.pid")) on the same ports, with the data in $state/azurite"
@@ -289,6 +304,6 @@ case "${1:-}" in
   env) load_state; print_exports ;;
   pids) load_state; silo_pids ;;
   status) load_state; describe ;;
-  restart-azurite) cmd_restart_azurite ;;
+  restart-azurite) shift; cmd_restart_azurite "$@" ;;
   *) usage ;;
 esac
