@@ -30,7 +30,7 @@ public sealed class ClusterScriptTests
                 "up", "--silos", "2", "--slots", "0", "--no-build", "--configuration", configuration);
             Assert.True(up.ExitCode == 0, $"expected cluster.sh up to succeed, exit code {up.ExitCode}. stderr:\n{up.Stderr}");
 
-            var exports = ParseExports(up.Stdout);
+            var exports = ClusterScript.ParseExports(up.Stdout);
             Assert.True(Exported.All(exports.ContainsKey), $"expected exports of {string.Join(", ", Exported)}; stdout was:\n{up.Stdout}");
             Assert.Equal("AzureTable", exports["Pipeline__Cluster__Mode"]);
             Assert.Contains("dashboard http://127.0.0.1:", up.Stderr, StringComparison.Ordinal);
@@ -74,18 +74,5 @@ public sealed class ClusterScriptTests
         var hosts = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         await host.StopAsync(timeout.Token);
         return hosts.Count;
-    }
-
-    private static Dictionary<string, string> ParseExports(string stdout)
-    {
-        var exports = new Dictionary<string, string>();
-        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            Assert.True(line.StartsWith("export ", StringComparison.Ordinal) && line.EndsWith('\''),
-                $"expected only `export NAME='value'` lines on stdout, saw: {line}");
-            var (name, value) = (line[7..line.IndexOf('=')], line[(line.IndexOf('=') + 1)..]);
-            exports[name] = value.Trim('\'');
-        }
-        return exports;
     }
 }

@@ -90,7 +90,8 @@ internal sealed class ClusterScript : IAsyncDisposable
         ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
     };
 
-    private static Dictionary<string, string> ParseExports(string stdout)
+    /// <summary>The NAME=value pairs of `cluster.sh up` / `env`, asserting stdout holds nothing but `export` lines.</summary>
+    public static Dictionary<string, string> ParseExports(string stdout)
     {
         var exports = new Dictionary<string, string>();
         foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
