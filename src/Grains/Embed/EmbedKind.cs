@@ -117,7 +117,14 @@ public sealed class EmbedKind(EmbedModels models, IObjectStoreFactory stores, IO
         })];
     }
 
-    public override ITaskRunner CreateRunner(WorkerSlot slot) => ActivatorUtilities.CreateInstance<EmbedTaskRunner>(services);
+    /// <remarks>
+    /// The slot's model cache is created here, not resolved from the container: the root container would track the
+    /// disposable and dispose it (freeing the model's native tensors) when the silo's host is disposed, even while the
+    /// slot's worker is still inside a forward pass after an ungraceful stop, which crashed the process in libtorch.
+    /// The worker disposes its runner, and with it the cache, when its loop has ended.
+    /// </remarks>
+    public override ITaskRunner CreateRunner(WorkerSlot slot) =>
+        ActivatorUtilities.CreateInstance<EmbedTaskRunner>(services, ActivatorUtilities.CreateInstance<EmbedderCache>(services));
 
     private static PlannedTask Task(List<string> slice)
     {

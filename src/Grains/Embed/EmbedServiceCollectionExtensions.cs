@@ -11,7 +11,6 @@ public static class EmbedServiceCollectionExtensions
         services.AddOptions<EmbedOptions>().BindConfiguration(EmbedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ModelFetcher>();
         services.AddSingleton<EmbedModels>();
-        services.AddTransient<EmbedderCache>();
         return services.AddJobKind<EmbedKind>();
     }
 }
