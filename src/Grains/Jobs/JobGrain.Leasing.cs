@@ -38,8 +38,10 @@ public sealed partial class JobGrain
             table.Renew(task, expires);
             return Task.FromResult(true);
         }
+        // While this activation rebuilds its table it cannot tell: let the attempt go on (its next renewal decides).
+        if (!ready) return Task.FromResult(true);
         // After a failover this activation knows no leases: let the worker that still runs the task keep it.
-        return Task.FromResult(ready && table.TryAdopt(task, leaseId, expires, "adopted"));
+        return Task.FromResult(table.TryAdopt(task, leaseId, expires, "adopted"));
     }
 
     public Task CompleteTaskAsync(int task, Guid leaseId, TaskOutcome outcome, CancellationToken cancellationToken = default)
