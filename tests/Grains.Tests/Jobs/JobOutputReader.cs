@@ -54,11 +54,15 @@ public sealed class JobOutputReader(IObjectStore output)
         return failures;
     }
 
-    /// <summary>Every file and its bytes.</summary>
+    /// <summary>
+    /// Every file of the output and its bytes, but for <c>_attempts/</c>: attempts in flight stage files there and
+    /// remove them again at any moment, so they are no part of what a job leaves.
+    /// </summary>
     public async Task<Dictionary<string, byte[]>> SnapshotAsync()
     {
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var key in await KeysAsync()) files[key] = await output.ReadAllBytesAsync(key);
+        foreach (var key in await KeysAsync())
+            if (!key.StartsWith(OutputLayout.AttemptsFolder, StringComparison.Ordinal)) files[key] = await output.ReadAllBytesAsync(key);
         return files;
     }
 
