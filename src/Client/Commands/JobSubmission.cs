@@ -39,7 +39,8 @@ public static class JobSubmission
             await Console.Error.WriteLineAsync($"refused: {submitted.Error}");
             return ExitCodes.FailedOrRefused;
         }
-        var notes = json ? Console.Error : Console.Out;
+        // With --json or --no-wait stdout is for scripts: the status document, or the job id alone.
+        var notes = json || !wait ? Console.Error : Console.Out;
         await notes.WriteLineAsync($"job {jobId} accepted ({spec.Kind}, priority {spec.Priority}, output {spec.Output})");
         if (!wait)
         {
