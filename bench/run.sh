@@ -4,6 +4,7 @@
 #        bench/run.sh scheduler [--tasks 10000,100000] [--workers 64] [--commit none,marker,executor] [--root DIR] [--idle-ms 10] [--after-planning]
 #        bench/run.sh planning [--lines 1000000] [--shard-size 1000] [--model NAME] [--root DIR] [--preload-torch]
 #        bench/run.sh cluster-e2e [--images 256] [--e2e-model NAME] [--dtype float32|bfloat16]
+#        bench/run.sh knn [--rows 200000] [--dim 384] [--queries 1000] [-k 10] [--threads 2] [--metric ip|cosine|l2] [--block-rows N]
 #   forward: images/s per family at batch 1, 8, 32; e2e: `pipeline embed` on the embedded runtime.
 #   scheduler: lease+commit pairs/s of one job on an in-process silo with simulated workers, grain-state bytes per lease.
 #   planning: an embed job's planning over a generated manifest, and CorpusSource alone.

@@ -18,6 +18,7 @@ int images = int.Parse(Option("--images") ?? "512", CultureInfo.InvariantCulture
 var models = (Option("--models") ?? string.Join(',', BenchmarkDefaults.ForwardModels)).Split(',', StringSplitOptions.RemoveEmptyEntries);
 var dtype = Option("--dtype") ?? "float32";
 Console.WriteLine($"CPU: {CpuModel()}, {Environment.ProcessorCount} logical cores");
+if (mode is "knn") return KnnBenchmark.Run(args, threads);
 if (mode is "scheduler")
 {
     var taskCounts = (Option("--tasks") ?? "10000,100000").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList();
