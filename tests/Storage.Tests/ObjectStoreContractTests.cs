@@ -123,11 +123,16 @@ public abstract class ObjectStoreContractTests
         var store = CreateStore();
         var contents = Enumerable.Range(0, 8).Select(i => Encoding.UTF8.GetBytes($"worker-{i}")).ToArray();
 
-        var results = await Task.WhenAll(contents.Select(c => Task.Run(() => store.TryCreateAsync("_shards/00007.done.json", c))));
+        // Many rounds: a check-then-rename race lets two creators win only now and then.
+        for (int round = 0; round < 20; round++)
+        {
+            var key = $"_shards/{round:D5}.done.json";
+            var results = await Task.WhenAll(contents.Select(c => Task.Run(() => store.TryCreateAsync(key, c))));
 
-        Assert.Equal(1, results.Count(r => r));
-        var winner = contents[Array.IndexOf(results, true)];
-        Assert.Equal(winner, await store.ReadAllBytesAsync("_shards/00007.done.json"));
+            Assert.True(results.Count(r => r) == 1, $"round {round}: expected exactly one creator to win, {results.Count(r => r)} did");
+            var winner = contents[Array.IndexOf(results, true)];
+            Assert.Equal(winner, await store.ReadAllBytesAsync(key));
+        }
     }
 
     [Fact]

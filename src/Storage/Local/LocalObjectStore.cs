@@ -120,9 +120,9 @@ public sealed class LocalObjectStore : IObjectStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// .NET implements <c>File.Move(overwrite: false)</c> on Unix with link(2) followed by unlink of the source, and
-    /// link(2) fails atomically when the name exists, so two racing creators cannot both win and the loser never
-    /// replaces the winner's file.
+    /// The content goes to a temporary file, which link(2) then gives the key's name: link fails atomically when the
+    /// name exists, so two racing creators cannot both win and the loser never replaces the winner's file (see
+    /// <see cref="LinkCall"/> for why not File.Move).
     /// </remarks>
     public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
@@ -135,18 +135,24 @@ public sealed class LocalObjectStore : IObjectStore
         var temp = await WriteTempAsync(path, (file, ct) => file.WriteAsync(content, ct).AsTask(), cancellationToken);
         try
         {
+            return OperatingSystem.IsWindows() ? MoveNoReplace(temp, path) : LinkCall.TryLink(temp, path);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static bool MoveNoReplace(string temp, string path)
+    {
+        try
+        {
             File.Move(temp, path, overwrite: false);
             return true;
         }
         catch (IOException) when (File.Exists(path))
         {
-            File.Delete(temp);
             return false;
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
         }
     }
 
