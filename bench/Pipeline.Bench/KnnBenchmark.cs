@@ -8,7 +8,7 @@ namespace Pipeline.Bench;
 
 /// <summary>
 /// Exact search throughput: queries/s of <see cref="ExactIndex"/> over a seeded Gaussian database, float32 and float16
-/// storage, inner product (the peer's faiss IndexFlatIP figure comes from ../shared/peer/run.sh --parts 3, run
+/// storage, inner product (the peer's faiss IndexFlatIP figure comes from the peer kit (its run.sh, part 3), run
 /// separately in the same sitting).
 /// </summary>
 public static class KnnBenchmark
@@ -41,7 +41,7 @@ public static class KnnBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Storage,-8} {r.BuildSeconds,8:F2} {r.QueriesPerSecond,10:F1} {r.SecondsPerSearch,9:F3}"));
         }
-        Console.WriteLine("peer: faiss IndexFlatIP queries/s from ../shared/peer/run.sh --parts 3 (not run here)");
+        Console.WriteLine("peer: faiss IndexFlatIP queries/s come from the peer kit (run.sh part 3), measured separately in the same sitting");
         return 0;
     }
 
