@@ -199,6 +199,19 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             if (server.process.HasExited)
             {
+                // HasExited can be true before the output readers saw end of file; WaitForExitAsync waits for both,
+                // so the failure carries everything the process printed.
+                // Bounded, in case something it started still holds the pipes open.
+                using var drain = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                drain.CancelAfter(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await server.process.WaitForExitAsync(drain.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                }
+
                 return $"exited with code {server.process.ExitCode} before its blob endpoint answered";
             }
 
