@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Grains.Embed;
+using Pipeline.Grains.Index;
 using Pipeline.Grains.Jobs;
 using Pipeline.Grains.Jobs.Kinds;
 using Pipeline.Grains.Workers;
@@ -18,6 +19,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<JobOutputs>();
         services.AddSingleton<JobKinds>();
         services.AddEmbedJobs();
+        services.AddIndexJobs();
         return services;
     }
 

@@ -27,8 +27,10 @@ public sealed partial class JobGrain
             var superseded = new TaskBitmap(job.State.Superseded);
             var done = Enumerable.Range(0, table.Count).Where(t => table.StatusOf(t) == TaskState.Done).ToList();
             var failed = table.FailedTasks().ToList();
-            var (id, kind) = (JobId, job.State.Spec!.Kind); // grain state is off limits on the thread pool
-            var (manifest, missing) = await Task.Run(() => outputs.FinalizeAsync(store, id, kind, done, failed, superseded, cancellationToken), cancellationToken);
+            var (id, spec) = (JobId, job.State.Spec!); // grain state is off limits on the thread pool
+            var kind = kinds.For(spec);
+            var (manifest, missing) = await Task.Run(() => outputs.FinalizeAsync(store, id, spec.Kind, done, failed, superseded,
+                (m, ct) => kind.FinishAsync(new Kinds.FinishContext(id, spec, store, m), ct), cancellationToken), cancellationToken);
             if (manifest is null)
             {
                 // A completion was reported for tasks that have no marker: run them again.

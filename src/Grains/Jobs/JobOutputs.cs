@@ -115,8 +115,10 @@ public sealed class JobOutputs(IObjectStoreFactory stores, TimeProvider time)
     /// and sweeps <c>_attempts/</c> of what crashed losing attempts left.
     /// </summary>
     /// <returns>The manifest, or (when some tasks reported done have no marker) null and those tasks.</returns>
+    /// <param name="beforeSuccess">The kind's closing step (<see cref="Kinds.IJobKind.FinishAsync"/>), run after the manifest and before <c>_SUCCESS</c>.</param>
     public async Task<(JobManifest? Manifest, IReadOnlyList<int> Missing)> FinalizeAsync(IObjectStore store, string jobId, string kind,
-        IReadOnlyList<int> done, IReadOnlyList<int> failed, TaskBitmap superseded, CancellationToken cancellationToken)
+        IReadOnlyList<int> done, IReadOnlyList<int> failed, TaskBitmap superseded, Func<JobManifest, CancellationToken, Task> beforeSuccess,
+        CancellationToken cancellationToken)
     {
         var markers = await ReadMarkersAsync(store, done, cancellationToken);
         if (markers.Count != done.Count)
@@ -141,6 +143,7 @@ public sealed class JobOutputs(IObjectStoreFactory stores, TimeProvider time)
         };
         await ShardPublisher.SweepAttemptsAsync(store, cancellationToken);
         await store.WriteAsync(OutputLayout.ManifestFile, OutputJson.Serialize(manifest), cancellationToken);
+        await beforeSuccess(manifest, cancellationToken);
         await store.WriteAsync(OutputLayout.SuccessFile, ReadOnlyMemory<byte>.Empty, cancellationToken);
         return (manifest, []);
     }

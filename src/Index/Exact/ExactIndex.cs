@@ -16,7 +16,7 @@ namespace Pipeline.Index.Exact;
 /// everything). L2 scores are squared distances computed as |x|^2 + |q|^2 - 2 q.x, clamped at 0.</para>
 /// <para>Immutable after build; concurrent searches are safe. Tensors never leave this type: arrays in, arrays out.</para>
 /// </remarks>
-public sealed partial class ExactIndex : IDisposable
+public sealed partial class ExactIndex : Sharded.IShardIndex
 {
     /// <summary>Queries scored together; more queries are searched in chunks of this many.</summary>
     internal const int QueryChunk = 1024;

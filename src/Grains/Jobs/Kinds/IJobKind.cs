@@ -39,6 +39,13 @@ public interface IJobKind
     /// </summary>
     Task<IReadOnlyList<ShardMarker>> SelectRetryableAsync(PlanContext context, IReadOnlyList<ShardMarker> withFailures, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The kind's closing step once every task has committed or been given up on: files that sum up the whole job (an
+    /// index's <c>index.json</c>). Runs after <c>manifest.json</c> and before <c>_SUCCESS</c>, and again if finalisation
+    /// is retried, so it must be idempotent. Most kinds have none.
+    /// </summary>
+    Task FinishAsync(FinishContext context, CancellationToken cancellationToken);
+
     /// <summary>The runner of one worker slot (it may hold a model loaded between tasks).</summary>
     ITaskRunner CreateRunner(WorkerSlot slot);
 }

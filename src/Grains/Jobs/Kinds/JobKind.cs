@@ -23,7 +23,13 @@ public abstract class JobKind<TSpec> : IJobKind where TSpec : JobSpec
     public Task<IReadOnlyList<ShardMarker>> SelectRetryableAsync(PlanContext context, IReadOnlyList<ShardMarker> withFailures, CancellationToken cancellationToken) =>
         SelectRetryableAsync(context, (TSpec)context.Spec, withFailures, cancellationToken);
 
+    public Task FinishAsync(FinishContext context, CancellationToken cancellationToken) =>
+        FinishAsync(context, (TSpec)context.Spec, cancellationToken);
+
     public abstract ITaskRunner CreateRunner(WorkerSlot slot);
+
+    /// <summary>By default a kind writes nothing of its own at the end.</summary>
+    protected virtual Task FinishAsync(FinishContext context, TSpec spec, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>By default a kind re-plans no failures (it has no sample failures, or cannot rerun them).</summary>
     protected virtual Task<IReadOnlyList<ShardMarker>> SelectRetryableAsync(PlanContext context, TSpec spec, IReadOnlyList<ShardMarker> withFailures,
