@@ -29,7 +29,7 @@ public static class CliErrors
     }
 
     public static bool IsEnvironmentOrUserError(Exception e) => e is InvalidOperationException or ArgumentException
-        or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException
+        or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException or InvalidDataException
         or OptionsValidationException or TimeoutException or OrleansException or ConnectionFailedException or KeyNotFoundException;
 
     private static string Describe(Exception e) => e switch

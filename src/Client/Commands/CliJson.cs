@@ -12,6 +12,9 @@ public static class CliJson
         WriteIndented = true,
     };
 
+    /// <summary>Any result document (query answers, dedup and eval summaries).</summary>
+    public static void WriteDocument<T>(TextWriter output, T document) => output.WriteLine(JsonSerializer.Serialize(document, Options));
+
     public static void Write(TextWriter output, JobStatus status) => output.WriteLine(JsonSerializer.Serialize(JobStatusDocument.From(status), Options));
 
     public static void Write(TextWriter output, IEnumerable<JobStatus> statuses) =>

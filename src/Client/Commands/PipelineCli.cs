@@ -8,6 +8,8 @@ public static class PipelineCli
     public static RootCommand CreateRoot() => new("pipeline: embeddings, kNN indices and image generation over Orleans")
     {
         EmbedCommand.Create(),
+        IndexCommand.Create(),
+        QueryCommand.Create(),
         StatusCommand.Create(),
         JobsCommand.Create(),
         CancelCommand.Create(),

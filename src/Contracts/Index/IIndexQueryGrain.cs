@@ -8,16 +8,21 @@ namespace Pipeline.Contracts.Index;
 public interface IIndexQueryGrain : IGrainWithStringKey
 {
     /// <summary>What the index is (kind, metric, dimension, rows, shards, model).</summary>
-    [Alias("DescribeAsync")]
+    [Alias("Describe")]
     Task<IndexDescription> DescribeAsync();
 
     /// <summary>The k nearest neighbours of each query (row-major [queries, dimension]), best first.</summary>
     /// <exception cref="ArgumentException">The queries' dimension is not the index's.</exception>
-    [Alias("SearchAsync")]
+    [Alias("Search")]
     Task<IReadOnlyList<Neighbor[]>> SearchAsync(float[] queries, int dimension, int k);
 
+    /// <summary>Embeds an image (its encoded bytes) with the model and preprocessing of the embed job the index came from.</summary>
+    /// <exception cref="ArgumentException">The image cannot be decoded.</exception>
+    [Alias("EmbedImage")]
+    Task<float[]> EmbedImageAsync(byte[] image);
+
     /// <summary>The embedding of an indexed image, read from the embed output, or null when the index has no such image.</summary>
-    [Alias("VectorOfAsync")]
+    [Alias("VectorOf")]
     Task<float[]?> VectorOfAsync(string imagePath);
 }
 

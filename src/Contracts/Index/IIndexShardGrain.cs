@@ -9,11 +9,11 @@ public interface IIndexShardGrain : IGrainWithStringKey
 {
     /// <summary>The top k of each query (row-major [queries, dimension]) in this shard, with image paths.</summary>
     /// <param name="buildId">The <c>index.json</c> build the caller read; a shard loaded from another build reloads first.</param>
-    [Alias("SearchAsync")]
+    [Alias("Search")]
     Task<ShardSearchResult> SearchAsync(string buildId, float[] queries, int dimension, int k);
 
     /// <summary>Where an image's row came from (embedding shard and row), or null when this shard does not hold it.</summary>
-    [Alias("LocateAsync")]
+    [Alias("Locate")]
     Task<EmbeddingRowRef?> LocateAsync(string buildId, string imagePath);
 }
 

@@ -149,6 +149,7 @@ public sealed class EmbedKind(EmbedModels models, IObjectStoreFactory stores, IO
         Input = spec.Input,
         Output = spec.Output,
         Model = identity.ModelId,
+        ModelSource = spec.Model,
         Weights = spec.Weights,
         WeightsSha256 = identity.WeightsSha256,
         RandomSeed = identity.RandomSeed,

@@ -12,7 +12,7 @@ namespace Pipeline.Grains.Index;
 /// row). Reads <c>index.json</c> on each call so a rebuilt index is seen at once; stateless, so any silo answers.
 /// </summary>
 [StatelessWorker]
-public sealed class IndexQueryGrain(IObjectStoreFactory stores) : Grain, IIndexQueryGrain
+public sealed class IndexQueryGrain(IObjectStoreFactory stores, QueryImageEmbedder embedder) : Grain, IIndexQueryGrain
 {
     public const int MaxK = 10_000;
 
@@ -47,6 +47,18 @@ public sealed class IndexQueryGrain(IObjectStoreFactory stores) : Grain, IIndexQ
             [.. answers.Select(a => (a.Shard, new KnnResult(a.Answer.Queries, a.Answer.K, [.. a.Answer.Rows.Select(r => (long)r)], a.Answer.Scores)))],
             count, IndexNames.ParseMetric(manifest.Metric), k);
         return [.. merged.Select(hits => hits.Select(h => new Neighbor(paths[(h.Shard, h.Row)], h.Score, h.Shard, h.Row)).ToArray())];
+    }
+
+    public async Task<float[]> EmbedImageAsync(byte[] image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var manifest = await ReadManifestAsync();
+        var embeddings = await EmbeddingOutput.OpenAsync(stores.Open(StorageLocation.Parse(manifest.Embeddings)));
+        var record = embeddings.Record
+                     ?? throw new InvalidDataException($"{manifest.Embeddings} has no job.json naming its model: query with --vector or --id instead.");
+        var vector = await embedder.EmbedAsync(record, image, CancellationToken.None);
+        return vector.Length == manifest.Dimension ? vector
+            : throw new InvalidDataException($"the model {record.ModelSource ?? record.Model} gives dimension {vector.Length} now, the index holds {manifest.Dimension}: was the model changed?");
     }
 
     public async Task<float[]?> VectorOfAsync(string imagePath)

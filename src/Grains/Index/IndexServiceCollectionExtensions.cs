@@ -10,6 +10,7 @@ public static class IndexServiceCollectionExtensions
     {
         services.AddOptions<IndexServiceOptions>().BindConfiguration(IndexServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ShardFileCache>();
+        services.AddSingleton<QueryImageEmbedder>();
         return services.AddJobKind<IndexKind>();
     }
 }

@@ -12,6 +12,9 @@ public sealed record JobRecord
     public required string Output { get; init; }
     public required string Model { get; init; }
 
+    /// <summary>The model argument as given (a registry name or a folder), so the same model can be loaded again (a query by image).</summary>
+    public string? ModelSource { get; init; }
+
     /// <summary>The weights argument as given (a path, or <c>random</c>).</summary>
     public string? Weights { get; init; }
 
