@@ -31,6 +31,9 @@ public sealed class IndexQueryCommandTests : IDisposable
             using var data = SKImage.FromBitmap(bitmap).Encode(SKEncodedImageFormat.Png, 100);
             File.WriteAllBytes(Path.Combine(corpus, $"img_{i}.png"), data.ToArray());
         }
+        // Exact copies: two near-duplicate clusters for dedup ("dup_a" lists before "img_2", "img_5" before "img_5_copy").
+        File.Copy(Path.Combine(corpus, "img_2.png"), Path.Combine(corpus, "dup_a.png"));
+        File.Copy(Path.Combine(corpus, "img_5.png"), Path.Combine(corpus, "img_5_copy.png"));
         model = folders.TimmFolder("convnext_v1_tiny", ModelFolderBuilder.TimmPretrainedCfg(64, 1.0));
     }
 
@@ -44,7 +47,7 @@ public sealed class IndexQueryCommandTests : IDisposable
         Assert.True(embed.ExitCode == 0, $"embed: {embed}");
         var index = await CliRunner.RunAsync("index", "--embeddings", embeddings, "--kind", "exact", "--storage", "float32", "--job-id", $"index-{name}");
         Assert.True(index.ExitCode == 0, $"index: {index}");
-        Assert.Contains("index: exact cosine, 6 rows", index.Output, StringComparison.Ordinal);
+        Assert.Contains("index: exact cosine, 8 rows", index.Output, StringComparison.Ordinal);
         return Path.Combine(embeddings, "index", "exact");
     }
 
@@ -117,6 +120,56 @@ public sealed class IndexQueryCommandTests : IDisposable
         var unfinished = await CliRunner.RunAsync("index", "--embeddings", corpus, "--kind", "exact");
         Assert.Equal(1, unfinished.ExitCode);
         Assert.Contains("has no manifest.json", unfinished.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dedup_ClustersTheExactCopies_KeepsTheFirstListed_AndWritesParquetAndPages()
+    {
+        var index = await EmbedAndIndexAsync("dedup");
+        var html = Path.Combine(folders.Root, "dups.html");
+
+        var run = await CliRunner.RunAsync("dedup", "--index", index, "--threshold", "0.9999", "-k", "4", "--html", html, "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var summary = JsonNode.Parse(run.Output)!;
+        Assert.Equal((2, 4, 2), (summary["clusters"]!.GetValue<int>(), summary["images_in_clusters"]!.GetValue<int>(), summary["images_removed"]!.GetValue<int>()));
+        var rows = await HyparquetRows(Path.Combine(index, IndexLayout.DuplicatesFile));
+        Assert.Equal(
+            [(0, "dup_a.png", true), (0, "img_2.png", false), (1, "img_5.png", true), (1, "img_5_copy.png", false)],
+            rows.Select(r => (r!["cluster_id"]!.GetValue<int>(), Path.GetFileName(r["image_path"]!.GetValue<string>()), r["keep"]!.GetValue<bool>())));
+        Assert.All(rows, r => Assert.True(r!["nearest_score"]!.GetValue<double>() > 0.9999));
+        var page = await File.ReadAllTextAsync(html);
+        Assert.Equal(4, CountOf(page, "<img"));
+        Assert.Equal(2, CountOf(page, "KEEP"));
+
+        var queryPage = Path.Combine(folders.Root, "query.html");
+        var query = await CliRunner.RunAsync("query", "--index", index, "--id", Path.Combine(corpus, "img_1.png"), "-k", "3", "--html", queryPage);
+        Assert.True(query.ExitCode == 0, query.ToString());
+        Assert.Equal(4, CountOf(await File.ReadAllTextAsync(queryPage), "<img"));
+    }
+
+    private static int CountOf(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
+
+    /// <summary>Reads a parquet file with hyparquet (node), an independent reader, as JSON rows.</summary>
+    private static async Task<JsonArray> HyparquetRows(string file)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Shared", "read_parquet.mjs"));
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "infra", "azurite", "node_modules"));
+        start.ArgumentList.Add(file);
+        using var node = System.Diagnostics.Process.Start(start)!;
+        var output = node.StandardOutput.ReadToEndAsync();
+        var error = node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync();
+        Assert.True(node.ExitCode == 0, $"hyparquet failed: {await error}");
+        return JsonNode.Parse(await output)!["rows"]!.AsArray();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"no Pipeline.sln above {AppContext.BaseDirectory}");
     }
 
     private static string[] Paths(JsonArray neighbours) => [.. neighbours.Select(n => n!["image_path"]!.GetValue<string>())];

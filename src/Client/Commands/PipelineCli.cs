@@ -10,6 +10,7 @@ public static class PipelineCli
         EmbedCommand.Create(),
         IndexCommand.Create(),
         QueryCommand.Create(),
+        DedupCommand.Create(),
         StatusCommand.Create(),
         JobsCommand.Create(),
         CancelCommand.Create(),

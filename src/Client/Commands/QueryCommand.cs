@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Pipeline.Client.Hosting;
+using Pipeline.Client.Index;
 using Pipeline.Contracts.Index;
+using Pipeline.Index.Pages;
+using Pipeline.Index.Sharded;
 using Pipeline.Storage;
 
 namespace Pipeline.Client.Commands;
@@ -17,11 +20,12 @@ public static class QueryCommand
     private static readonly Option<string?> Id = new("--id") { Description = "An indexed image, by its image_path: its own embedding is the query" };
     private static readonly Option<string?> Vector = new("--vector") { Description = "A .npy of one vector [dim] or several [n, dim]" };
     private static readonly Option<int> K = new("-k") { Description = "Neighbours per query", DefaultValueFactory = _ => 10 };
+    private static readonly Option<string?> Html = new("--html") { Description = "Also write a static HTML page with thumbnails of the query and its neighbours (first query)" };
     private static readonly Option<bool> Json = CommonOptions.Json();
 
     public static Command Create()
     {
-        var command = new Command("query", "Find the nearest neighbours in an index") { IndexOption, Image, Id, Vector, K, Json };
+        var command = new Command("query", "Find the nearest neighbours in an index") { IndexOption, Image, Id, Vector, K, Html, Json };
         command.SetAction((parse, ct) => RunAsync(parse, ct));
         return command;
     }
@@ -48,6 +52,15 @@ public static class QueryCommand
 
         var (queries, label) = await QueriesAsync(runtime, service, image, id, vector, description.Dimension, cancellationToken);
         var answers = await service.SearchAsync(queries, description.Dimension, k);
+        if (parse.GetValue(Html) is { } html)
+        {
+            var page = new QueryPage($"Nearest neighbours in {location}", $"{description.Kind} {description.Metric} index of {description.Rows} images, k = {k}",
+                (image ?? id) is { } path ? PageQuery.FromImage(path) : PageQuery.WithoutImage(label), IndexNames.ParseMetric(description.Metric),
+                [.. answers[0].Select((n, rank) => new PageNeighbour(rank + 1, n.ImagePath, n.Score))]);
+            await using var file = File.Create(html);
+            await new ResultPageWriter().WriteQueryPageAsync(file, page, new ImageBytes(runtime.Stores).ReadAsync, cancellationToken);
+            await (parse.GetValue(Json) ? Console.Error : Console.Out).WriteLineAsync($"page: {Path.GetFullPath(html)}");
+        }
 
         if (parse.GetValue(Json))
         {
@@ -90,10 +103,10 @@ public static class QueryCommand
             return (await service.VectorOfAsync(id) ?? throw new ArgumentException($"--id '{id}': the index has no image with that image_path."), $"--id {id}");
         if (image is not null)
         {
-            var bytes = await ReadAsync(runtime, image, cancellationToken);
+            var bytes = await new ImageBytes(runtime.Stores).ReadAsync(image, cancellationToken);
             return (await service.EmbedImageAsync(bytes), $"--image {image}");
         }
-        using var npy = new MemoryStream(await ReadAsync(runtime, vector!, cancellationToken));
+        using var npy = new MemoryStream(await new ImageBytes(runtime.Stores).ReadAsync(vector!, cancellationToken));
         float[] data;
         int[] shape;
         try
@@ -114,15 +127,5 @@ public static class QueryCommand
             throw new ArgumentException($"--vector {vector} has dimension {width}, the index {dimension}.");
         if (data.Length == 0) throw new ArgumentException($"--vector {vector} holds no vectors.");
         return (data, $"--vector {vector}");
-    }
-
-    /// <summary>A local file or a blob (az:// or URL) read whole.</summary>
-    public static async Task<byte[]> ReadAsync(PipelineRuntime runtime, string path, CancellationToken cancellationToken)
-    {
-        if (!JobSubmission.UsesBlobPaths(path)) return await File.ReadAllBytesAsync(path, cancellationToken);
-        var location = StorageLocation.Parse(path);
-        int slash = location.Prefix.LastIndexOf('/');
-        var parent = location with { Prefix = slash > 0 ? location.Prefix[..slash] : "" };
-        return await runtime.Stores.Open(parent).ReadAllBytesAsync(location.Prefix[(slash + 1)..], cancellationToken);
     }
 }

@@ -14,8 +14,6 @@ namespace Pipeline.Grains.Index;
 [StatelessWorker]
 public sealed class IndexQueryGrain(IObjectStoreFactory stores, QueryImageEmbedder embedder) : Grain, IIndexQueryGrain
 {
-    public const int MaxK = 10_000;
-
     private string Location => this.GetPrimaryKeyString();
 
     public async Task<IndexDescription> DescribeAsync()
@@ -33,7 +31,7 @@ public sealed class IndexQueryGrain(IObjectStoreFactory stores, QueryImageEmbedd
             throw new ArgumentException($"the query has dimension {dimension}, the index {Location} {manifest.Dimension} (model {manifest.Model ?? "unknown"}).", nameof(dimension));
         if (queries.Length == 0 || queries.Length % dimension != 0)
             throw new ArgumentException($"{queries.Length} values are not whole queries of dimension {dimension}.", nameof(queries));
-        if (k is < 1 or > MaxK) throw new ArgumentException($"-k {k} is out of range: use 1 to {MaxK}.", nameof(k));
+        if (k is < 1 or > IndexQueryLimits.MaxK) throw new ArgumentException($"-k {k} is out of range: use 1 to {IndexQueryLimits.MaxK}.", nameof(k));
         int count = queries.Length / dimension;
         var answers = await Task.WhenAll(manifest.Shards.Select(async s =>
             (s.Shard, Answer: await GrainFactory.GetGrain<IIndexShardGrain>(IndexGrainKeys.Shard(Location, s.Shard))
