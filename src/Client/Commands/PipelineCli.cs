@@ -11,6 +11,7 @@ public static class PipelineCli
         IndexCommand.Create(),
         QueryCommand.Create(),
         DedupCommand.Create(),
+        EvalCommand.Create(),
         StatusCommand.Create(),
         JobsCommand.Create(),
         CancelCommand.Create(),
