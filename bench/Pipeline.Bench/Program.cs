@@ -10,6 +10,7 @@ if (NativeMemoryTuning.RelaunchIfUntuned(args) is { } relaunched) return relaunc
 // pipeline-bench [forward|e2e|all] [--threads 2] [--models a,b@224,...] [--images 512] [--dtype float32|bfloat16]
 // pipeline-bench scheduler [--tasks 10000,100000] [--workers 64] [--commit none,marker,executor] [--root /tmp] [--idle-ms 10] [--after-planning]
 // pipeline-bench cluster-e2e [--images 512] [--e2e-model convnext_tiny.fb_in22k_ft_in1k] (through bench/run.sh, which starts the local cluster)
+// pipeline-bench hnsw [--vectors /tmp/peer_vectors] [--ef 16,32,64,128,256] | hnsw-memory [--rows 1000000]
 // pipeline-bench planning [--lines 1000000] [--shard-size 1000] [--model vit_small_patch14_dinov2.lvd142m] [--root /tmp] [--preload-torch]
 // Prints images/s beside peer figures (PyTorch 1.13 + timm with a tuned BLAS, measured on the same 2-core VM).
 string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
@@ -19,6 +20,8 @@ var models = (Option("--models") ?? string.Join(',', BenchmarkDefaults.ForwardMo
 var dtype = Option("--dtype") ?? "float32";
 Console.WriteLine($"CPU: {CpuModel()}, {Environment.ProcessorCount} logical cores");
 if (mode is "knn") return KnnBenchmark.Run(args, threads);
+if (mode is "hnsw") return HnswBenchmark.Run(args, threads);
+if (mode is "hnsw-memory") return HnswMemoryBenchmark.Run(args);
 if (mode is "scheduler")
 {
     var taskCounts = (Option("--tasks") ?? "10000,100000").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList();
