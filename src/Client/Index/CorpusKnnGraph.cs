@@ -45,13 +45,12 @@ public static class CorpusKnnGraph
             for (int i = 0; i < count; i++)
             {
                 var hits = answers[i];
-                if (hits.Length != width)
-                    throw new InvalidDataException($"the query service answered {hits.Length} neighbours for row {first + i}, {width} were asked.");
                 for (int r = 0; r < width; r++)
                 {
+                    // An approximate index may find fewer than k: the rest become self edges, which clustering ignores.
                     long at = (long)(first + i) * width + r;
-                    indices[at] = table.Global(hits[r].Shard, hits[r].Row);
-                    scores[at] = hits[r].Score;
+                    indices[at] = r < hits.Length ? table.Global(hits[r].Shard, hits[r].Row) : first + i;
+                    scores[at] = r < hits.Length ? hits[r].Score : float.NaN;
                 }
             }
             first += count;

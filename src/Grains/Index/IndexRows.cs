@@ -25,10 +25,12 @@ public sealed class IndexRows
 
     public int Count => Rows.Count;
 
-    /// <summary>Rows with NaN or infinite values, as failure records (stage <c>index</c>).</summary>
+    /// <summary>Rows with NaN or infinite values (or beyond float16 when so stored), as failure records (stage <c>index</c>).</summary>
     public IReadOnlyList<FailureRow> Skipped { get; }
 
-    public static async Task<IndexRows> ReadAsync(EmbeddingOutput embeddings, int indexShard, IReadOnlyList<int> embeddingShards, CancellationToken cancellationToken)
+    /// <param name="float16Range">Rows are stored as float16 without normalisation (ip or l2): values beyond its range cannot be stored.</param>
+    public static async Task<IndexRows> ReadAsync(EmbeddingOutput embeddings, int indexShard, IReadOnlyList<int> embeddingShards, bool float16Range,
+        CancellationToken cancellationToken)
     {
         var markers = embeddings.Shards.ToDictionary(m => m.Shard);
         var parts = new List<EmbeddingShard>();
@@ -47,13 +49,13 @@ public sealed class IndexRows
             for (int r = 0; r < part.Rows; r++)
             {
                 var vector = part.Row(r);
-                if (!IsFinite(vector))
+                if (Unusable(vector, float16Range) is { } problem)
                 {
                     skipped.Add(new FailureRow
                     {
                         ImagePath = part.Metadata[r].ImagePath,
                         Stage = "index",
-                        Error = $"embedding has NaN or infinite values (embedding shard {part.Shard}, row {r}): not indexed",
+                        Error = $"embedding {problem} (embedding shard {part.Shard}, row {r}): not indexed",
                     });
                     continue;
                 }
@@ -64,10 +66,13 @@ public sealed class IndexRows
         return new IndexRows(rows.Count * dimension == vectors.Length ? vectors : vectors[..(rows.Count * dimension)], dimension, rows, skipped);
     }
 
-    private static bool IsFinite(ReadOnlySpan<float> vector)
+    private static string? Unusable(ReadOnlySpan<float> vector, bool float16Range)
     {
         foreach (float v in vector)
-            if (!float.IsFinite(v)) return false;
-        return true;
+        {
+            if (!float.IsFinite(v)) return "has NaN or infinite values";
+            if (float16Range && Math.Abs(v) > (float)Half.MaxValue) return $"has values beyond float16's range ({v}): index it with --storage float32";
+        }
+        return null;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Pipeline.Contracts.Index;
 using Pipeline.Index.Sharded;
 using Pipeline.Storage;
@@ -8,10 +9,14 @@ namespace Pipeline.Grains.Index;
 /// <summary>
 /// Holds one index shard in memory (memory-mapped for HNSW) and answers its part of every query. Loads on the first
 /// call, and again when the index was rebuilt; after its silo dies, the next call activates it on another silo.
+/// Reentrant: searches of one shard run at once (both index kinds are safe for concurrent searches); concurrent first
+/// calls share one load.
 /// </summary>
+[Reentrant]
 public sealed class IndexShardGrain(IObjectStoreFactory stores, ShardFileCache cache, ILogger<IndexShardGrain> logger) : Grain, IIndexShardGrain
 {
     private LoadedShard? loaded;
+    private (string BuildId, Task<LoadedShard> Task)? loading;
 
     public async Task<ShardSearchResult> SearchAsync(string buildId, float[] queries, int dimension, int k)
     {
@@ -26,7 +31,7 @@ public sealed class IndexShardGrain(IObjectStoreFactory stores, ShardFileCache c
         for (int i = 0; i < rows.Length; i++)
         {
             rows[i] = checked((int)result.Indices[i]);
-            paths[i] = shard.Rows[rows[i]].ImagePath;
+            paths[i] = rows[i] >= 0 ? shard.Rows[rows[i]].ImagePath : "";
         }
         return new ShardSearchResult(result.Queries, result.K, rows, result.Scores, paths);
     }
@@ -44,9 +49,17 @@ public sealed class IndexShardGrain(IObjectStoreFactory stores, ShardFileCache c
         return Task.CompletedTask;
     }
 
-    private async Task<LoadedShard> LoadAsync(string buildId)
+    private Task<LoadedShard> LoadAsync(string buildId)
     {
-        if (loaded?.BuildId == buildId) return loaded;
+        if (loaded?.BuildId == buildId) return Task.FromResult(loaded);
+        if (loading is { } pending && pending.BuildId == buildId && !pending.Task.IsFaulted) return pending.Task;
+        var task = LoadCoreAsync(buildId);
+        loading = (buildId, task);
+        return task;
+    }
+
+    private async Task<LoadedShard> LoadCoreAsync(string buildId)
+    {
         var (location, number) = IndexGrainKeys.ParseShard(this.GetPrimaryKeyString());
         var store = stores.Open(StorageLocation.Parse(location));
         var manifest = await IndexManifests.ReadAsync(store);
@@ -60,7 +73,7 @@ public sealed class IndexShardGrain(IObjectStoreFactory stores, ShardFileCache c
         IReadOnlyList<IndexRow> rows;
         try
         {
-            string path = await cache.LocalPathAsync(store, buildId, entry.File, CancellationToken.None);
+            string path = await cache.LocalPathAsync(store, buildId, entry.Files, CancellationToken.None);
             if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist", path);
             index = await Task.Run(() => ShardIndexFormats.For(manifest.Kind).Open(path, shape));
             using var rowsFile = new MemoryStream(await store.ReadAllBytesAsync(entry.RowsFile));
@@ -75,7 +88,8 @@ public sealed class IndexShardGrain(IObjectStoreFactory stores, ShardFileCache c
             index.Dispose();
             throw new InvalidDataException($"{where}: {entry.RowsFile} has {rows.Count} rows, index.json says {entry.Rows}.");
         }
-        loaded?.Index.Dispose();
+        // A shard loaded from another build may still be in a search that started before: it is left to the collector
+        // rather than disposed under that search.
         loaded = new LoadedShard(buildId, number, index, rows, rows.GroupBy(r => r.ImagePath).ToDictionary(g => g.Key, g => g.First()));
         logger.LogInformation("{Where}: loaded, {Rows} rows", where, rows.Count);
         return loaded;

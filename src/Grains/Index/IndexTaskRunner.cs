@@ -22,7 +22,8 @@ public sealed class IndexTaskRunner(IObjectStoreFactory stores, ILogger<IndexTas
         int shard = context.Lease.Task;
         var payload = OutputJson.Deserialize<IndexTaskPayload>(context.Payload);
         var embeddings = await EmbeddingOutput.OpenAsync(stores.Open(StorageLocation.Parse(spec.Embeddings)), cancellationToken);
-        var rows = await IndexRows.ReadAsync(embeddings, shard, payload.EmbeddingShards, cancellationToken);
+        bool float16Range = spec.Storage == "float16" && spec.Metric != "cosine";
+        var rows = await IndexRows.ReadAsync(embeddings, shard, payload.EmbeddingShards, float16Range, cancellationToken);
         if (rows.Count == 0)
             throw new InvalidDataException(
                 $"index shard {shard} (embedding shards {string.Join(", ", payload.EmbeddingShards)}): none of its {rows.Skipped.Count} rows can be indexed, every embedding has NaN or infinite values.");
@@ -40,7 +41,8 @@ public sealed class IndexTaskRunner(IObjectStoreFactory stores, ILogger<IndexTas
         var folder = Directory.CreateTempSubdirectory("pipeline-index-build-");
         try
         {
-            var local = Path.Join(folder.FullName, $"shard.{format.FileExtension}");
+            // Built under its final file name: a format's further files are named after its main file.
+            var local = Path.Join(folder.FullName, IndexLayout.ShardFileName(shard, format.FileExtension));
             var clock = Stopwatch.StartNew();
             var built = format.Build(rows.Vectors, rows.Dimension, settings, local);
             double buildSeconds = clock.Elapsed.TotalSeconds;
@@ -53,15 +55,19 @@ public sealed class IndexTaskRunner(IObjectStoreFactory stores, ILogger<IndexTas
                     : HeldOutRecall.Measure(built.Index, rows.Vectors, rows.Dimension, settings.Metric, spec.RecallQueries, seed: shard);
             }
 
-            var file = IndexLayout.ShardFile(shard, format.FileExtension);
-            await using (var stream = File.OpenRead(local))
-                await context.Commit.StageAsync(file, stream, cancellationToken);
+            var files = built.Files.Select(f => IndexLayout.ShardFolder + Path.GetFileName(f)).ToList();
+            for (int i = 0; i < files.Count; i++)
+            {
+                await using var stream = File.OpenRead(built.Files[i]);
+                await context.Commit.StageAsync(files[i], stream, cancellationToken);
+            }
             await StageParquetAsync(context.Commit, IndexLayout.RowsFile(shard), rows.Rows, cancellationToken);
             if (rows.Skipped.Count > 0) await StageParquetAsync(context.Commit, OutputLayout.Failures(shard), rows.Skipped, cancellationToken);
             var report = new ShardBuildReport
             {
                 Shard = shard,
-                File = file,
+                File = files[0],
+                Files = files,
                 RowsFile = IndexLayout.RowsFile(shard),
                 Rows = rows.Count,
                 Dimension = rows.Dimension,
@@ -71,7 +77,7 @@ public sealed class IndexTaskRunner(IObjectStoreFactory stores, ILogger<IndexTas
                 RecallAt10 = recall,
                 RecallQueries = recall is null ? 0 : Math.Min(spec.RecallQueries, rows.Count),
                 BuildSeconds = buildSeconds,
-                FileBytes = new FileInfo(local).Length,
+                FileBytes = built.Files.Sum(f => new FileInfo(f).Length),
             };
             await context.Commit.StageAsync(IndexLayout.BuildReport(shard), OutputJson.Serialize(report), cancellationToken);
             logger.LogInformation("job {JobId}: index shard {Shard} ({Kind}): {Rows} rows, {Skipped} skipped, built in {Seconds:0.0} s, recall@10 {Recall}",

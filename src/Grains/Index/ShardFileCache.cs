@@ -12,27 +12,32 @@ namespace Pipeline.Grains.Index;
 /// </summary>
 public sealed class ShardFileCache(IOptions<IndexServiceOptions> options)
 {
-    public async Task<string> LocalPathAsync(IObjectStore store, string buildId, string key, CancellationToken cancellationToken)
+    /// <summary>The local path of <paramref name="keys"/>[0], with every other key of the shard beside it under its own file name.</summary>
+    public async Task<string> LocalPathAsync(IObjectStore store, string buildId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         if (store.Location.Kind == StorageKind.Local)
-            return Path.Join(store.Location.LocalRoot!, store.Location.Prefix, key);
-        string folder = options.Value.CacheFolder.Length > 0 ? options.Value.CacheFolder : Path.Join(Path.GetTempPath(), "pipeline-index-cache");
-        string name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{store.Location}\n{buildId}\n{key}")))[..32];
-        string path = Path.Join(folder, name + Path.GetExtension(key));
-        if (File.Exists(path)) return path;
+            return Path.Join(store.Location.LocalRoot!, store.Location.Prefix, keys[0]);
+        string root = options.Value.CacheFolder.Length > 0 ? options.Value.CacheFolder : Path.Join(Path.GetTempPath(), "pipeline-index-cache");
+        string name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{store.Location}\n{buildId}\n{keys[0]}")))[..32];
+        string folder = Path.Join(root, name);
         Directory.CreateDirectory(folder);
-        string temp = $"{path}.{Guid.NewGuid():N}.part";
-        try
+        foreach (var key in keys)
         {
-            await using (var source = await store.OpenReadAsync(key, cancellationToken))
-            await using (var target = File.Create(temp))
-                await source.CopyToAsync(target, cancellationToken);
-            File.Move(temp, path, overwrite: true);
+            string path = Path.Join(folder, Path.GetFileName(key));
+            if (File.Exists(path)) continue;
+            string temp = $"{path}.{Guid.NewGuid():N}.part-download";
+            try
+            {
+                await using (var source = await store.OpenReadAsync(key, cancellationToken))
+                await using (var target = File.Create(temp))
+                    await source.CopyToAsync(target, cancellationToken);
+                File.Move(temp, path, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
         }
-        finally
-        {
-            File.Delete(temp);
-        }
-        return path;
+        return Path.Join(folder, Path.GetFileName(keys[0]));
     }
 }

@@ -23,7 +23,7 @@ public sealed class ExactShardFormat : IShardIndexFormat
             NpyWriter.Write(file, rows, count, dimension, settings.Storage == IndexStorage.Float16 ? NpyDType.Float16 : NpyDType.Float32);
         }
         // The index answers from the stored values (rounded to float16 when so stored), as a reopened shard does.
-        return new BuiltShard(Open(localPath, new ShardShape(count, dimension, settings.Metric, settings.Storage, Parameters)), Parameters);
+        return new BuiltShard(Open(localPath, new ShardShape(count, dimension, settings.Metric, settings.Storage, Parameters)), Parameters, [localPath]);
     }
 
     public IShardIndex Open(string localPath, ShardShape expected)

@@ -14,11 +14,12 @@ public interface IShardIndexFormat
 
     /// <summary>
     /// Builds a shard over <paramref name="rows"/> (row-major, finite values only: the caller removed NaN rows) and
-    /// writes its file to <paramref name="localPath"/>. The returned index answers queries (for the recall measurement).
+    /// writes its file to <paramref name="localPath"/>, and any further files beside it under names that begin with
+    /// that file's name. The returned index answers queries (for the recall measurement).
     /// </summary>
     BuiltShard Build(float[] rows, int dimension, ShardBuildSettings settings, string localPath);
 
-    /// <summary>Opens a shard file written by <see cref="Build"/>.</summary>
+    /// <summary>Opens a shard written by <see cref="Build"/>: its files lie together, under the names they were written with.</summary>
     /// <exception cref="InvalidDataException">The file is corrupt or does not match <paramref name="expected"/>; the message names the file.</exception>
     IShardIndex Open(string localPath, ShardShape expected);
 }
@@ -26,5 +27,8 @@ public interface IShardIndexFormat
 /// <summary>What the index says a shard holds; opening checks the file against it.</summary>
 public sealed record ShardShape(int Rows, int Dimension, IndexMetric Metric, Exact.IndexStorage Storage, IReadOnlyDictionary<string, long> Parameters);
 
-/// <summary>A shard just built: the index, and the build parameters <c>index.json</c> records (connectivity, ...).</summary>
-public sealed record BuiltShard(IShardIndex Index, IReadOnlyDictionary<string, long> Parameters);
+/// <summary>
+/// A shard just built: the index, the build parameters <c>index.json</c> records (connectivity, ...), and the local
+/// files written, the main file first.
+/// </summary>
+public sealed record BuiltShard(IShardIndex Index, IReadOnlyDictionary<string, long> Parameters, IReadOnlyList<string> Files);

@@ -16,7 +16,9 @@ public static class IndexLayout
 
     public static string ShardName(int shard) => shard.ToString("D5", CultureInfo.InvariantCulture);
 
-    public static string ShardFile(int shard, string extension) => $"{ShardFolder}shard_{ShardName(shard)}.{extension}";
+    public static string ShardFile(int shard, string extension) => $"{ShardFolder}{ShardFileName(shard, extension)}";
+
+    public static string ShardFileName(int shard, string extension) => $"shard_{ShardName(shard)}.{extension}";
 
     /// <summary>Row i of the shard's index is row i of this parquet file: image_path, embedding shard, embedding row.</summary>
     public static string RowsFile(int shard) => $"{ShardFolder}shard_{ShardName(shard)}.rows.parquet";

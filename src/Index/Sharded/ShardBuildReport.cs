@@ -7,7 +7,11 @@ namespace Pipeline.Index.Sharded;
 public sealed record ShardBuildReport
 {
     public required int Shard { get; init; }
+    /// <summary>The shard's main index file (what a format opens).</summary>
     public required string File { get; init; }
+
+    /// <summary>Every index file of the shard, the main one first (an HNSW shard has a manifest and its graph parts).</summary>
+    public required IReadOnlyList<string> Files { get; init; }
     public required string RowsFile { get; init; }
     public required int Rows { get; init; }
     public required int Dimension { get; init; }

@@ -3,7 +3,7 @@ namespace Pipeline.Index.Sharded;
 /// <summary>The index kinds this build knows, by name.</summary>
 public static class ShardIndexFormats
 {
-    private static readonly IShardIndexFormat[] All = [new ExactShardFormat()];
+    private static readonly IShardIndexFormat[] All = [new ExactShardFormat(), new HnswShardFormat()];
 
     public static IReadOnlyList<string> Kinds => [.. All.Select(f => f.Kind)];
 

@@ -24,7 +24,8 @@ public static class ShardResultsMerge
             candidates.Clear();
             foreach (var (shard, result) in shards)
                 for (int r = 0; r < result.K; r++)
-                    candidates.Add(new IndexHit(shard, checked((int)result.Index(q, r)), result.Score(q, r)));
+                    if (result.Index(q, r) >= 0) // an approximate shard pads with row -1 when its graph found fewer than k
+                        candidates.Add(new IndexHit(shard, checked((int)result.Index(q, r)), result.Score(q, r)));
             candidates.Sort(order);
             merged[q] = [.. candidates.Take(k)];
         }

@@ -15,17 +15,17 @@ public sealed class IndexShardSiloKillTests(FaultCorpusFixture corpus)
     private const int Dim = 12;
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task QueriesAreAnsweredAgain_AfterTheSiloHoldingShardsDies(bool silent)
+    [InlineData(true, "exact")]
+    [InlineData(false, "hnsw")]
+    public async Task QueriesAreAnsweredAgain_AfterTheSiloHoldingShardsDies(bool silent, string kind)
     {
         await using var cluster = await FaultCluster.StartAsync(corpus.Azurite.ConnectionString, new FaultClusterSettings());
-        var embeddings = $"az://embeddings/kill-index-{silent}";
+        var embeddings = $"az://embeddings/kill-index-{kind}";
         var stores = corpus.Stores;
         IReadOnlyList<(float[], int)> shards = [.. Enumerable.Range(0, 6).Select(s => (EmbedOutputBuilder.Clustered(40, Dim, seed: 10 + s), Dim))];
         await EmbedOutputBuilder.WriteAsync(stores.Open(StorageLocation.Parse(embeddings)), shards);
-        var spec = new IndexJobSpec { Embeddings = embeddings, Output = IndexJobSpec.DefaultOutput(embeddings, "exact"), IndexKind = "exact", RowsPerShard = 40 };
-        var job = cluster.Job($"kill-index-{silent}");
+        var spec = new IndexJobSpec { Embeddings = embeddings, Output = IndexJobSpec.DefaultOutput(embeddings, kind), IndexKind = kind, RowsPerShard = 40 };
+        var job = cluster.Job($"kill-index-{kind}");
         Assert.True((await job.SubmitAsync(spec)).Accepted);
         Assert.Equal(JobState.Succeeded, (await FaultAssertions.WaitForFinalAsync(job, TimeSpan.FromMinutes(2))).State);
 
@@ -57,11 +57,8 @@ public sealed class IndexShardSiloKillTests(FaultCorpusFixture corpus)
             }
         }, TimeSpan.FromSeconds(90), () => "the index to answer again after the kill", () => lastError);
 
+        // The victim held shards (chosen so), so the answer came from shard grains activated again on the survivors.
         Assert.Equal(before.Select(q => q.Select(n => (n.ImagePath, n.Score))), after.Select(q => q.Select(n => (n.ImagePath, n.Score))));
-        for (int shard = 0; shard < 6; shard++)
-        {
-            var address = await management.GetActivationAddress(cluster.Client.GetGrain<IIndexShardGrain>(IndexGrainKeys.Shard(location, shard)));
-            Assert.NotEqual(victimAddress, address);
-        }
+        Assert.DoesNotContain(cluster.Host.GetActiveSilos(), s => s.SiloAddress.Equals(victimAddress));
     }
 }

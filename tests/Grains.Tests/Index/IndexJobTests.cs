@@ -64,6 +64,28 @@ public sealed class IndexJobTests(EmbedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AnHnswIndexJob_RecordsItsParametersAndRecall_AndFindsEachRowFirst()
+    {
+        var shards = ThreeShards(11);
+        var (spec, status) = await BuildAsync("hnsw-cosine", shards, kind: "hnsw", storage: "float16");
+
+        Assert.Equal(JobState.Succeeded, status.State);
+        var manifest = await IndexManifests.ReadAsync(Store(spec.Output));
+        Assert.Equal(("hnsw", 180L, 3), (manifest.Kind, manifest.Rows, manifest.Shards.Count));
+        Assert.True(manifest.RecallAt10 >= 0.9, $"recall@10 {manifest.RecallAt10}");
+        Assert.Equal(150, manifest.RecallQueries);
+        Assert.All(manifest.Shards, s => Assert.True(s.Parameters["connectivity"] >= 8 && s.Parameters["expansion_search"] >= 16, string.Join(", ", s.Parameters)));
+        foreach (var file in manifest.Shards.SelectMany(s => s.Files))
+            Assert.True(await Store(spec.Output).ExistsAsync(file), $"{file} is listed in index.json but missing");
+
+        var index = fixture.Grains.GetGrain<IIndexQueryGrain>(StorageLocation.Parse(spec.Output).ToString());
+        var answers = await index.SearchAsync(shards[1].Item1.AsSpan(7 * Dim, 2 * Dim).ToArray(), Dim, 5);
+        Assert.Equal(EmbedOutputBuilder.PathOf(1, 7), answers[0][0].ImagePath);
+        Assert.Equal(EmbedOutputBuilder.PathOf(1, 8), answers[1][0].ImagePath);
+        Assert.Equal(1.0, answers[0][0].Score, 2e-3);
+    }
+
+    [Fact]
     public async Task RowsWithNaN_AreSkippedAndReported_NeverIndexed()
     {
         var shards = ThreeShards(2);
