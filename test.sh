@@ -8,10 +8,14 @@ if [ "${1:-}" = "--filter" ]; then filter="$2"; shift 2; fi
 
 [ -d infra/azurite/node_modules/azurite ] && [ -d infra/azurite/node_modules/hyparquet ] || npm ci --prefix infra/azurite --no-audit --no-fund
 [ -d infra/k8s/validate/node_modules/kubernetes-models ] && [ -d infra/k8s/validate/node_modules/yaml ] || npm ci --prefix infra/k8s/validate --no-audit --no-fund
-# Debian's Chromium renders the HTML result pages in their tests (headless); apt needs root, as CI has.
-if ! command -v chromium >/dev/null; then
+# Debian's packages: Chromium renders the HTML result pages in their tests (headless); OpenBLAS is exact search's
+# matrix product (as a silo image installs it). apt needs root, as CI has.
+packages=()
+command -v chromium >/dev/null || packages+=(chromium)
+[ -e /usr/lib/x86_64-linux-gnu/libopenblas.so.0 ] || packages+=(libopenblas0-pthread)
+if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
-  "${apt_get[@]}" update -qq && DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq --no-install-recommends chromium
+  "${apt_get[@]}" update -qq && DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq --no-install-recommends "${packages[@]}"
 fi
 dotnet restore Pipeline.sln
 dotnet build Pipeline.sln --no-restore -c Debug

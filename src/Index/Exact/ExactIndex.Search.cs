@@ -64,7 +64,7 @@ public sealed partial class ExactIndex
             var block = _rows.narrow(0, start, len);
             if (block.dtype != ScalarType.Float32)
                 block = block.to_type(ScalarType.Float32);
-            var s = q.mm(block.t());
+            var s = Product(q, block);
             if (Metric == IndexMetric.L2)
             {
                 // Larger is better inside the search: s = -(|x|^2 + |q|^2 - 2 q.x), at most 0.
@@ -96,6 +96,15 @@ public sealed partial class ExactIndex
             // L2 reports the distance itself; 0f - s also turns -0 into +0.
             scoresOut[i] = Metric == IndexMetric.L2 ? 0f - scoreValues[i] : scoreValues[i];
         }
+    }
+
+    /// <summary>Scores of every query against every row of the block: q x block^T, float32.</summary>
+    private static Tensor Product(Tensor q, Tensor block)
+    {
+        if (!OpenBlas.Available || q.device_type != DeviceType.CPU) return q.mm(block.t());
+        var s = empty([q.shape[0], block.shape[0]], ScalarType.Float32);
+        OpenBlas.MultiplyByTranspose(q.contiguous(), block.contiguous(), s);
+        return s;
     }
 
     /// <summary>
