@@ -34,6 +34,7 @@ public static class KnnBenchmark
             $"exact kNN: {rows:N0} x {dim} database, {queries:N0} queries, k={k}, {metric}, {threads} threads, {blocking}"));
         var data = Gaussian(rows, dim, seed: 1);
         var query = Gaussian(queries, dim, seed: 2);
+        Console.WriteLine($"matrix product: {ExactIndex.ProductBackend}");
         Console.WriteLine($"{"storage",-8} {"build s",8} {"queries/s",10} {"s/search",9}   (best of 3 searches of all queries, after a warm-up)");
         foreach (var storage in new[] { IndexStorage.Float32, IndexStorage.Float16 })
         {

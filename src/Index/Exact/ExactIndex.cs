@@ -44,6 +44,9 @@ public sealed partial class ExactIndex : Sharded.IShardIndex
 
     public IndexMetric Metric => Options.Metric;
 
+    /// <summary>Which float32 matrix product CPU searches use (OpenBLAS, or libtorch's), for benchmarks and logs.</summary>
+    public static string ProductBackend => OpenBlas.Description;
+
     public void Dispose()
     {
         _rows.Dispose();

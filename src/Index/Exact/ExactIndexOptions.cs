@@ -3,7 +3,7 @@ namespace Pipeline.Index.Exact;
 /// <summary>Build and search settings of an <see cref="ExactIndex"/>.</summary>
 public sealed record ExactIndexOptions
 {
-    public const long DefaultMemoryBudgetBytes = 256L * 1024 * 1024;
+    public const long DefaultMemoryBudgetBytes = 1L << 30;
 
     public IndexMetric Metric { get; init; } = IndexMetric.Cosine;
 

@@ -33,4 +33,12 @@ public sealed class OpenBlasTests
         double worst = (c.to_type(ScalarType.Float64) - expected).abs().max().item<double>();
         Assert.True(worst <= 1e-4 * Math.Sqrt(k), $"largest difference from a float64 product: {worst}");
     }
+
+    [Fact]
+    public void OnAnAvx512Cpu_TheSkylakeXKernelsAreChosen_WhateverTheEnvironmentSays()
+    {
+        bool avx512 = System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported;
+        Assert.True(!avx512 || Index.Exact.OpenBlas.Description.Contains("SkylakeX", StringComparison.Ordinal),
+            $"{Index.Exact.OpenBlas.Description}; avx512 {avx512}, VL {System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported}, DQ {System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported}, CD {System.Runtime.Intrinsics.X86.Avx512CD.IsSupported}, env {Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE")}");
+    }
 }
