@@ -9,7 +9,7 @@
 #        bench/run.sh hnsw-memory [--rows 1000000] [--budget-mib 4096] [--partitions N]
 #   forward: images/s per family at batch 1, 8, 32; e2e: `pipeline embed` on the embedded runtime.
 #   scheduler: lease+commit pairs/s of one job on an in-process silo with simulated workers, grain-state bytes per lease.
-#   hnsw: on the peer's files (../shared/peer/run.sh --parts 3,4 first), JSON lines of build s, recall@10 and q/s per ef, exact q/s, ratios.
+#   hnsw: on the peer's files (the peer kit's run.sh --parts 3,4 first), JSON lines of build s, recall@10 and q/s per ef, exact q/s, ratios.
 #   hnsw-memory: peak RSS (VmHWM) of building a float16 HNSW shard of synthetic rows.
 #   planning: an embed job's planning over a generated manifest, and CorpusSource alone.
 #   cluster-e2e: starts infra/local-cluster (1 silo, 1 slot), embeds a generated JPEG folder through it, stops it, and

@@ -9,7 +9,7 @@ using TorchSharp;
 namespace Pipeline.Bench;
 
 /// <summary>
-/// HNSW build time, recall@10 and queries/s per efSearch on the peer's own files (../shared/peer part 4: the first
+/// HNSW build time, recall@10 and queries/s per efSearch on the peer's own files (the peer kit's part 4: the first
 /// 100k of a 200k x 384 Gaussian mixture, 1000 held-out queries, exact ground truth), with the peer's hnswlib settings
 /// (M=16, efConstruction=200) and with <see cref="HnswParameters.Choose"/>'s; plus <see cref="ExactIndex"/> queries/s on
 /// part 3's 200k vectors. One JSON line per figure; ratios against the peer's latest results file when there is one.
@@ -30,7 +30,7 @@ public static class HnswBenchmark
         string peerFolder = Option(args, "--peer-results") ?? Environment.GetEnvironmentVariable("PEER_OUT") ?? "/tmp/peer-results";
         if (!File.Exists(Path.Combine(folder, "xb.npy")))
         {
-            Console.Error.WriteLine($"no peer vectors in {folder}: run ../shared/peer/run.sh --parts 3,4 first (it writes them there)");
+            Console.Error.WriteLine($"no peer vectors in {folder}: run the peer kit's run.sh --parts 3,4 first (it writes them there)");
             return 2;
         }
         var data = HnswPeerData.Load(folder);
@@ -80,7 +80,7 @@ public static class HnswBenchmark
         if (peer is { } parts)
             Line(Ratios(parts, rows, builds, exactQps));
         else
-            Line(new { kind = "ratios", note = $"no peer results in {peerFolder}: run ../shared/peer/run.sh --parts 3,4 in the same sitting" });
+            Line(new { kind = "ratios", note = $"no peer results in {peerFolder}: run the peer kit's run.sh --parts 3,4 in the same sitting" });
         return 0;
     }
 

@@ -6,7 +6,7 @@ using Pipeline.Storage;
 namespace Pipeline.Bench;
 
 /// <summary>
-/// The files the peer kit (../shared/peer, parts 3 and 4) leaves behind: the vectors, queries and exact ground truth
+/// The files the peer kit (PyTorch, faiss and hnswlib; its parts 3 and 4) leaves behind: the vectors, queries and exact ground truth
 /// in .npy, and its results JSON, so both sides are measured on the very same data and compared in one report.
 /// </summary>
 public sealed record HnswPeerData(float[] Base, int BaseRows, float[] Queries, int QueryRows, int Dimension, long[] TruthHnsw, long[] TruthExact, int TruthK)

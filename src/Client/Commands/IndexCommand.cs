@@ -55,22 +55,8 @@ public static class IndexCommand
             Priority = parse.GetValue(Priority),
         };
         var jobId = parse.GetValue(JobId) ?? Ulid.NewUlid().ToString();
-        bool wait = !parse.GetValue(NoWait), json = parse.GetValue(Json);
-        var errors = spec.Validate(jobId);
-        if (errors.Count > 0)
-        {
-            foreach (var e in errors) await Console.Error.WriteLineAsync($"refused: {e}");
-            return ExitCodes.FailedOrRefused;
-        }
-        await using var runtime = await PipelineRuntime.StartAsync(JobSubmission.UsesBlobPaths(spec.Embeddings, spec.Output), cancellationToken);
-        if (!wait && runtime.Embedded)
-        {
-            await Console.Error.WriteLineAsync("refused: --no-wait needs a cluster (set Pipeline__Cluster__Mode); in embedded mode the job runs inside this process.");
-            return ExitCodes.FailedOrRefused;
-        }
-        int exit = await JobSubmission.SubmitAndWaitAsync(runtime, jobId, spec, wait, json, cancellationToken);
-        if (wait && !json) await PrintSummaryAsync(runtime, spec, cancellationToken);
-        return exit;
+        return await JobSubmission.SubmitAndWaitAsync(jobId, spec, JobSubmission.UsesBlobPaths(spec.Embeddings, spec.Output), wait: !parse.GetValue(NoWait),
+            parse.GetValue(Json), cancellationToken, (runtime, ct) => PrintSummaryAsync(runtime, spec, ct));
     }
 
     private static async Task PrintSummaryAsync(PipelineRuntime runtime, IndexJobSpec spec, CancellationToken cancellationToken)

@@ -7,7 +7,9 @@ namespace Pipeline.Client.Commands;
 public static class JobSubmission
 {
     /// <param name="usesBlobPaths">The spec names az:// or blob URL locations (embedded mode then starts Azurite when no storage is configured).</param>
-    public static async Task<int> SubmitAndWaitAsync(string jobId, JobSpec spec, bool usesBlobPaths, bool wait, bool json, CancellationToken cancellationToken)
+    /// <param name="afterWait">What to print once the job ended (the kind's summary), on the same runtime; not with --json or --no-wait.</param>
+    public static async Task<int> SubmitAndWaitAsync(string jobId, JobSpec spec, bool usesBlobPaths, bool wait, bool json, CancellationToken cancellationToken,
+        Func<PipelineRuntime, CancellationToken, Task>? afterWait = null)
     {
         var errors = spec.Validate(jobId);
         if (errors.Count > 0)
@@ -22,7 +24,9 @@ public static class JobSubmission
             await Console.Error.WriteLineAsync("refused: --no-wait needs a cluster (set Pipeline__Cluster__Mode); in embedded mode the job runs inside this process.");
             return ExitCodes.FailedOrRefused;
         }
-        return await SubmitAndWaitAsync(runtime, jobId, spec, wait, json, cancellationToken);
+        int exit = await SubmitAndWaitAsync(runtime, jobId, spec, wait, json, cancellationToken);
+        if (wait && !json && afterWait is not null) await afterWait(runtime, cancellationToken);
+        return exit;
     }
 
     /// <summary>
