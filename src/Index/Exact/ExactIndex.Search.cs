@@ -53,6 +53,11 @@ public sealed partial class ExactIndex
         var q = tensor(queryData, [n, Dimension]);
         if (Metric == IndexMetric.Cosine)
             q = nn.functional.normalize(q, p: 2, dim: 1);
+        if (!Options.TorchProduct && OpenBlas.Available && q.device_type == DeviceType.CPU)
+        {
+            SearchChunkTiled(q.contiguous(), n, k, indicesOut, scoresOut);
+            return;
+        }
         var queryNorms = Metric == IndexMetric.L2 ? q.square().sum(1, keepdim: true) : null;
 
         int blockRows = BlockRowsFor(n);
@@ -98,14 +103,8 @@ public sealed partial class ExactIndex
         }
     }
 
-    /// <summary>Scores of every query against every row of the block: q x block^T, float32.</summary>
-    private static Tensor Product(Tensor q, Tensor block)
-    {
-        if (!OpenBlas.Available || q.device_type != DeviceType.CPU) return q.mm(block.t());
-        var s = empty([q.shape[0], block.shape[0]], ScalarType.Float32);
-        OpenBlas.MultiplyByTranspose(q.contiguous(), block.contiguous(), s);
-        return s;
-    }
+    /// <summary>Scores of every query against every row of the block: q x block^T, float32 (libtorch's product; the OpenBLAS path is <see cref="SearchChunkTiled"/>).</summary>
+    private static Tensor Product(Tensor q, Tensor block) => q.mm(block.t());
 
     /// <summary>
     /// Top <paramref name="k"/> of each row of <paramref name="s"/> [q, len] (larger is better), ordered by score

@@ -17,4 +17,7 @@ public sealed record ExactIndexOptions
 
     /// <summary>Database rows per block; overrides <see cref="MemoryBudgetBytes"/> when set (tests, tuning).</summary>
     public int? BlockRows { get; init; }
+
+    /// <summary>Search with libtorch's product and top-k even where OpenBLAS is loaded (tests of that path).</summary>
+    internal bool TorchProduct { get; init; }
 }

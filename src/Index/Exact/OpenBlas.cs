@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Pipeline.Index.Exact;
 
@@ -24,18 +23,21 @@ internal static unsafe class OpenBlas
     /// <summary>Which product search uses, for benchmarks and logs.</summary>
     public static string Description => Loaded.Value?.Description ?? "libtorch (OpenBLAS not found or disabled)";
 
-    /// <summary><paramref name="c"/> [m, n] = <paramref name="a"/> [m, k] x <paramref name="b"/> [n, k]^T; all float32, contiguous, on the CPU.</summary>
-    public static void MultiplyByTranspose(Tensor a, Tensor b, Tensor c)
+    /// <summary>
+    /// <paramref name="c"/> [m, n] = <paramref name="a"/> [m, k] x <paramref name="b"/> [n, k]^T, all row-major float32
+    /// (m and n follow from the lengths).
+    /// </summary>
+    public static void MultiplyByTranspose(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int k)
     {
         var api = Loaded.Value ?? throw new InvalidOperationException("OpenBLAS is not loaded.");
-        int m = (int)a.shape[0], k = (int)a.shape[1], n = (int)b.shape[0];
-        if (!a.is_contiguous() || !b.is_contiguous() || !c.is_contiguous() || b.shape[1] != k || c.shape[0] != m || c.shape[1] != n)
-            throw new ArgumentException("OpenBLAS product needs contiguous [m, k] x [n, k] -> [m, n] float32 tensors.");
-        fixed (byte* pa = a.bytes)
-        fixed (byte* pb = b.bytes)
-        fixed (byte* pc = c.bytes)
+        int m = a.Length / k, n = b.Length / k;
+        if (a.Length != m * k || b.Length != n * k || c.Length != (long)m * n)
+            throw new ArgumentException($"OpenBLAS product: {a.Length} and {b.Length} values are not [m, {k}] and [n, {k}], or {c.Length} is not m x n.");
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
         {
-            api.Sgemm(RowMajor, NoTrans, Trans, m, n, k, 1f, (float*)pa, k, (float*)pb, k, 0f, (float*)pc, n);
+            api.Sgemm(RowMajor, NoTrans, Trans, m, n, k, 1f, pa, k, pb, k, 0f, pc, n);
         }
     }
 
