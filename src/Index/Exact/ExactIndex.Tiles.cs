@@ -9,7 +9,7 @@ namespace Pipeline.Index.Exact;
 public sealed partial class ExactIndex
 {
     /// <summary>Database rows per tile of the OpenBLAS path: a [queries, tile] score block stays in cache.</summary>
-    internal const int TileRows = 4096;
+    internal const int TileRows = 2048;
 
     /// <summary>
     /// The OpenBLAS path, faiss' way: scores of a tile of rows (a cache-sized block) come from one sgemm, and each
