@@ -4,6 +4,7 @@ using System.Text.Json;
 using Pipeline.Index;
 using Pipeline.Index.Exact;
 using Pipeline.Index.Hnsw;
+using Pipeline.Index.Sharded;
 using TorchSharp;
 
 namespace Pipeline.Bench;
@@ -18,7 +19,7 @@ public static class HnswBenchmark
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>pipeline-bench hnsw [--vectors /tmp/peer_vectors] [--ef 16,32,64,128,256] [--storage float32|float16] [--configs peer,peer-1part,choose] [--partitions 0] [--budget-mib 1024] [--peer-results DIR] [--no-exact]</summary>
+    /// <summary>pipeline-bench hnsw [--vectors /tmp/peer_vectors] [--ef 16,32,64,128,256] [--storage float32|float16] [--configs peer,peer-1part,choose,pipeline] [--partitions 0] [--budget-mib 1024] [--peer-results DIR] [--no-exact]</summary>
     public static int Run(string[] args, int threads)
     {
         string folder = Option(args, "--vectors") ?? "/tmp/peer_vectors";
@@ -42,7 +43,35 @@ public static class HnswBenchmark
 
         var rows = new List<(string Config, int Ef, double Recall, double Qps)>();
         var builds = new Dictionary<string, double>();
-        foreach (string config in configs)
+        foreach (string config in configs.Where(c => c == "pipeline"))
+        {
+            // What an index job builds: the shard format with Choose's parameters and efSearch tuned on the shard.
+            var folderPath = Directory.CreateTempSubdirectory("hnsw-bench-").FullName;
+            var watch = Stopwatch.StartNew();
+            var built = new HnswShardFormat().Build(baseRows, dim, new ShardBuildSettings { Metric = IndexMetric.Cosine, Storage = storage, MemoryBudgetBytes = budget },
+                Path.Join(folderPath, "shard.usearch"));
+            builds[config] = watch.Elapsed.TotalSeconds;
+            Line(new { kind = "build", config, parameters = built.Parameters, build_and_tune_s = Math.Round(builds[config], 2), vm_hwm_mib = Math.Round(HnswMemoryBenchmark.PeakRssMiB()) });
+            using (built.Index)
+            {
+                var result = built.Index.Search(data.Queries, dim, k);
+                var times = new List<double>();
+                var total = Stopwatch.StartNew();
+                while (times.Count < 3 || total.Elapsed.TotalSeconds < 1)
+                {
+                    var one = Stopwatch.StartNew();
+                    built.Index.Search(data.Queries, dim, k);
+                    times.Add(one.Elapsed.TotalSeconds);
+                }
+                times.Sort();
+                double recall = Recall.AtK(result, truth, k), qps = data.Queries.Length / dim / times[times.Count / 2];
+                int ef = (int)built.Parameters["expansion_search"];
+                rows.Add((config, ef, recall, qps));
+                Line(new { kind = "search", config, ef, recall_at_10 = Math.Round(recall, 4), qps = Math.Round(qps, 1), threads = Environment.ProcessorCount });
+            }
+            Directory.Delete(folderPath, recursive: true);
+        }
+        foreach (string config in configs.Where(c => c != "pipeline"))
         {
             // peer: hnswlib's M=16, efConstruction=200; peer-1part: the same as one graph (single-threaded build, one
             // graph search per query); choose: HnswParameters.Choose for this shard and budget.
@@ -51,7 +80,7 @@ public static class HnswBenchmark
                 "peer" => (new HnswParameters(16, 200, efs[0]), partitions),
                 "peer-1part" => (new HnswParameters(16, 200, efs[0]), 1),
                 "choose" => (HnswParameters.Choose(n, dim, storage, budget), partitions),
-                _ => throw new ArgumentException($"unknown config {config}: peer, peer-1part or choose"),
+                _ => throw new ArgumentException($"unknown config {config}: peer, peer-1part, choose or pipeline"),
             };
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();

@@ -5,8 +5,8 @@ namespace Pipeline.Index.Sharded;
 
 /// <summary>
 /// HNSW shards (USearch): a manifest file (<c>.usearch</c>) and one graph file per sub-graph beside it, memory-mapped
-/// when opened. Parameters come from the memory budget and the shard's rows (<see cref="HnswParameters.Choose"/>),
-/// then the spec's overrides.
+/// when opened. Connectivity and build expansion come from the memory budget and the shard's rows
+/// (<see cref="HnswParameters.Choose"/>), efSearch from a recall target measured on the shard; the spec overrides each.
 /// </summary>
 public sealed class HnswShardFormat : IShardIndexFormat
 {
@@ -32,8 +32,29 @@ public sealed class HnswShardFormat : IShardIndexFormat
         index.Save(localPath);
         var files = new List<string> { localPath };
         files.AddRange(Enumerable.Range(0, index.Partitions).Select(p => HnswManifest.PartPath(localPath, p)));
-        return new BuiltShard(new Shard(index), Describe(index), files);
+        int expansion = settings.ExpansionSearch ?? TuneExpansion(index, rows, dimension, settings);
+        return new BuiltShard(new Shard(index, expansion), Describe(index, expansion), files);
     }
+
+    /// <summary>efSearch steps tried at build, smallest first.</summary>
+    public static readonly IReadOnlyList<int> ExpansionLadder = [16, 24, 32, 40, 48, 64, 96, 128, 192, 256, 384, 512];
+
+    /// <summary>
+    /// The smallest efSearch of <see cref="ExpansionLadder"/> whose recall@10 on held-out rows of this shard reaches
+    /// <see cref="ShardBuildSettings.RecallTarget"/>, as autofaiss tunes its search parameters on the data: how much
+    /// search a shard needs depends on its rows and size, which a fixed default cannot know. Falls back to the build's
+    /// own when the probe cannot run (a tiny shard).
+    /// </summary>
+    private static int TuneExpansion(HnswShardIndex index, float[] rows, int dimension, ShardBuildSettings settings)
+    {
+        var probe = HeldOutRecall.Prepare(rows, dimension, settings.Metric, TuningQueries, seed: 12345);
+        if (probe is null) return index.Parameters.ExpansionSearch;
+        foreach (int expansion in ExpansionLadder)
+            if (probe.Of(new Shard(index, expansion)) >= settings.RecallTarget) return expansion;
+        return ExpansionLadder[^1];
+    }
+
+    private const int TuningQueries = 500;
 
     public IShardIndex Open(string localPath, ShardShape expected)
     {
@@ -52,25 +73,27 @@ public sealed class HnswShardFormat : IShardIndexFormat
             index.Dispose();
             throw new InvalidDataException($"HNSW index shard {localPath} holds {index.Rows} rows, index.json says {expected.Rows}.");
         }
-        return new Shard(index);
+        // The efSearch tuned at build (index.json); the file's own when none is recorded.
+        int expansion = expected.Parameters.TryGetValue("expansion_search", out long tuned) ? (int)tuned : index.Parameters.ExpansionSearch;
+        return new Shard(index, expansion);
     }
 
-    private static Dictionary<string, long> Describe(HnswShardIndex index) => new()
+    private static Dictionary<string, long> Describe(HnswShardIndex index, int expansion) => new()
     {
         ["connectivity"] = index.Parameters.Connectivity,
         ["expansion_add"] = index.Parameters.ExpansionAdd,
-        ["expansion_search"] = index.Parameters.ExpansionSearch,
+        ["expansion_search"] = expansion,
         ["partitions"] = index.Partitions,
     };
 
-    /// <summary>The shard seen through <see cref="IShardIndex"/>: searches at the expansion it was built with.</summary>
-    private sealed class Shard(HnswShardIndex index) : IShardIndex
+    /// <summary>The shard seen through <see cref="IShardIndex"/>: searches at the given efSearch.</summary>
+    private sealed class Shard(HnswShardIndex index, int expansion) : IShardIndex
     {
         public int Rows => index.Rows;
 
         public int Dimension => index.Dimension;
 
-        public KnnResult Search(ReadOnlySpan<float> queries, int dimension, int k) => index.Search(queries, dimension, k);
+        public KnnResult Search(ReadOnlySpan<float> queries, int dimension, int k) => index.Search(queries, dimension, k, expansion);
 
         public void Dispose() => index.Dispose();
     }
