@@ -46,11 +46,11 @@ public static class EvalCommand
         var lookups = new List<EmbeddingLookup>();
         foreach (var output in outputs) lookups.Add(await EmbeddingLookup.ReadAsync(runtime.Stores, output, wanted, cancellationToken));
 
-        var usable = labelled.Where(l => lookups.All(e => e.Vectors.ContainsKey(l.ImagePath))).ToList();
+        var usable = labelled.Where(l => lookups.All(e => e.RowOfImage.ContainsKey(l.ImagePath))).ToList();
         if (usable.Count == 0)
             throw new ArgumentException($"none of the {labelled.Count} images in {labelsPath} has an embedding in {string.Join(" and ", outputs)}: " +
                                         "image_path must be written as the embed job's metadata has it (for example " +
-                                        $"{lookups[0].Vectors.Keys.FirstOrDefault() ?? "the corpus path"}).");
+                                        $"{lookups[0].RowOfImage.Keys.FirstOrDefault() ?? "the corpus path"}).");
         var split = LabelledSplit.Split(usable, fraction, seed);
         var classes = LabelClasses.From(usable);
         var results = lookups.Select(lookup => new EvalEntry(lookup.Location, lookup.Model, lookup.Dimension,
@@ -75,12 +75,9 @@ public static class EvalCommand
         return ExitCodes.Succeeded;
     }
 
-    private static LabelledFeatures Features(EmbeddingLookup lookup, IReadOnlyList<LabelledImage> items, LabelClasses classes)
-    {
-        var features = new float[items.Count * lookup.Dimension];
-        for (int i = 0; i < items.Count; i++) lookup.Vectors[items[i].ImagePath].CopyTo(features.AsSpan(i * lookup.Dimension));
-        return new LabelledFeatures(features, lookup.Dimension, classes.IndicesOf(items));
-    }
+    // Every item has a row in every lookup (usable images only), so nothing is missing.
+    private static LabelledFeatures Features(EmbeddingLookup lookup, IReadOnlyList<LabelledImage> items, LabelClasses classes) =>
+        LabelledFeatures.Gather(items, classes, lookup.Matrix, lookup.Dimension, lookup.RowOfImage, out _);
 
     private static string Shorten(string text) => text.Length <= 48 ? text : "..." + text[^45..];
 }

@@ -79,7 +79,7 @@ public static class QueryCommand
             });
             return ExitCodes.Succeeded;
         }
-        Console.WriteLine($"query {label}: {description.Kind} {description.Metric} index, {description.Rows} rows ({ScoreName(description.Metric)})");
+        Console.WriteLine($"query {label}: {description.Kind} {description.Metric} index, {description.Rows} rows (score: {IndexNames.ScoreName(IndexNames.ParseMetric(description.Metric))})");
         for (int q = 0; q < answers.Count; q++)
         {
             if (answers.Count > 1) Console.WriteLine($"query {q}:");
@@ -88,13 +88,6 @@ public static class QueryCommand
         }
         return ExitCodes.Succeeded;
     }
-
-    private static string ScoreName(string metric) => metric switch
-    {
-        "cosine" => "score: cosine similarity",
-        "ip" => "score: inner product",
-        _ => "score: squared L2 distance",
-    };
 
     private static async Task<(float[] Queries, string Label)> QueriesAsync(PipelineRuntime runtime, IIndexQueryGrain service, string? image, string? id,
         string? vector, int dimension, CancellationToken cancellationToken)

@@ -3,15 +3,19 @@ using Pipeline.Storage;
 
 namespace Pipeline.Client.Index;
 
-/// <summary>The embeddings of chosen images from an embed output, by image_path (read shard by shard, kept only for those images).</summary>
+/// <summary>
+/// The embeddings of chosen images from an embed output (read shard by shard, kept only for those images): a row-major
+/// matrix and the row of each image_path, the shape <see cref="Pipeline.Index.Eval.LabelledFeatures.Gather"/> takes.
+/// </summary>
 public sealed class EmbeddingLookup
 {
-    private EmbeddingLookup(string location, string? model, int dimension, Dictionary<string, float[]> vectors)
+    private EmbeddingLookup(string location, string? model, int dimension, float[] matrix, Dictionary<string, int> rowOfImage)
     {
         Location = location;
         Model = model;
         Dimension = dimension;
-        Vectors = vectors;
+        Matrix = matrix;
+        RowOfImage = rowOfImage;
     }
 
     public string Location { get; }
@@ -20,21 +24,26 @@ public sealed class EmbeddingLookup
 
     public int Dimension { get; }
 
-    public IReadOnlyDictionary<string, float[]> Vectors { get; }
+    /// <summary>Row-major [images, <see cref="Dimension"/>].</summary>
+    public float[] Matrix { get; }
+
+    public IReadOnlyDictionary<string, int> RowOfImage { get; }
 
     public static async Task<EmbeddingLookup> ReadAsync(IObjectStoreFactory stores, string location, IReadOnlySet<string> wanted, CancellationToken cancellationToken)
     {
         var output = await EmbeddingOutput.OpenAsync(stores.Open(StorageLocation.Parse(location)), cancellationToken);
-        var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var rowOfImage = new Dictionary<string, int>(StringComparer.Ordinal);
+        var matrix = new List<float>();
         foreach (var marker in output.Shards.Where(m => m.Rows > 0))
         {
             var shard = await output.ReadShardAsync(marker, cancellationToken);
             for (int r = 0; r < shard.Rows; r++)
             {
                 var path = shard.Metadata[r].ImagePath;
-                if (wanted.Contains(path) && !vectors.ContainsKey(path)) vectors[path] = shard.Row(r).ToArray();
+                if (!wanted.Contains(path) || !rowOfImage.TryAdd(path, rowOfImage.Count)) continue;
+                matrix.AddRange(shard.Row(r));
             }
         }
-        return new EmbeddingLookup(location, output.Record?.ModelSource ?? output.Record?.Model, output.Dimension ?? 0, vectors);
+        return new EmbeddingLookup(location, output.Record?.ModelSource ?? output.Record?.Model, output.Dimension ?? 0, [.. matrix], rowOfImage);
     }
 }

@@ -39,7 +39,7 @@ public sealed class IndexShardGrain(IObjectStoreFactory stores, ShardFileCache c
     public async Task<EmbeddingRowRef?> LocateAsync(string buildId, string imagePath)
     {
         var shard = await LoadAsync(buildId);
-        return shard.ByPath.TryGetValue(imagePath, out var row) ? new EmbeddingRowRef(row.EmbeddingShard, row.EmbeddingRow) : null;
+        return shard.ByPath.Value.TryGetValue(imagePath, out var row) ? new EmbeddingRowRef(row.EmbeddingShard, row.EmbeddingRow) : null;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -90,10 +90,14 @@ public sealed class IndexShardGrain(IObjectStoreFactory stores, ShardFileCache c
         }
         // A shard loaded from another build may still be in a search that started before: it is left to the collector
         // rather than disposed under that search.
-        loaded = new LoadedShard(buildId, number, index, rows, rows.GroupBy(r => r.ImagePath).ToDictionary(g => g.Key, g => g.First()));
+        loaded = new LoadedShard(buildId, number, index, rows);
         logger.LogInformation("{Where}: loaded, {Rows} rows", where, rows.Count);
         return loaded;
     }
 
-    private sealed record LoadedShard(string BuildId, int Number, IShardIndex Index, IReadOnlyList<IndexRow> Rows, Dictionary<string, IndexRow> ByPath);
+    private sealed record LoadedShard(string BuildId, int Number, IShardIndex Index, IReadOnlyList<IndexRow> Rows)
+    {
+        /// <summary>Rows by image path, for queries by id only: built on the first such query, not at every load.</summary>
+        public Lazy<Dictionary<string, IndexRow>> ByPath { get; } = new(() => Rows.GroupBy(r => r.ImagePath).ToDictionary(g => g.Key, g => g.First()));
+    }
 }

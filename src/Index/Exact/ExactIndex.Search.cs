@@ -69,7 +69,7 @@ public sealed partial class ExactIndex
             var block = _rows.narrow(0, start, len);
             if (block.dtype != ScalarType.Float32)
                 block = block.to_type(ScalarType.Float32);
-            var s = Product(q, block);
+            var s = q.mm(block.t());
             if (Metric == IndexMetric.L2)
             {
                 // Larger is better inside the search: s = -(|x|^2 + |q|^2 - 2 q.x), at most 0.
@@ -102,9 +102,6 @@ public sealed partial class ExactIndex
             scoresOut[i] = Metric == IndexMetric.L2 ? 0f - scoreValues[i] : scoreValues[i];
         }
     }
-
-    /// <summary>Scores of every query against every row of the block: q x block^T, float32 (libtorch's product; the OpenBLAS path is <see cref="SearchChunkTiled"/>).</summary>
-    private static Tensor Product(Tensor q, Tensor block) => q.mm(block.t());
 
     /// <summary>
     /// Top <paramref name="k"/> of each row of <paramref name="s"/> [q, len] (larger is better), ordered by score

@@ -25,7 +25,7 @@ public sealed partial class ExactIndex
         var bestRows = new long[n * k];
         var counts = new int[n];
         float[]? queryNorms = Metric == IndexMetric.L2 ? q.square().sum(1).contiguous().data<float>().ToArray() : null;
-        float[]? rowNorms = Metric == IndexMetric.L2 ? _squaredNorms!.data<float>().ToArray() : null;
+        float[]? rowNorms = Metric == IndexMetric.L2 ? RowNorms() : null;
         var queries = MemoryMarshal.Cast<byte, float>(q.bytes).ToArray();
         // float16 rows are widened tile by tile (TensorPrimitives: vectorised, several times torch's copy_ here).
         var widened = _rows.dtype == ScalarType.Float32 ? null : new float[tile * Dimension];
@@ -61,6 +61,11 @@ public sealed partial class ExactIndex
             scoresOut[i] = Metric == IndexMetric.L2 ? 0f - bestScores[i] : bestScores[i];
         }
     }
+
+    private float[]? _rowNorms;
+
+    /// <summary>The rows' squared norms as an array, copied out of the tensor once (not at every search).</summary>
+    private float[] RowNorms() => _rowNorms ??= _squaredNorms!.data<float>().ToArray();
 
     /// <summary>s = min(2 q.x - |x|^2 - |q|^2, 0), in the torch path's order of operations: larger is better.</summary>
     private static void ToNegativeDistances(Span<float> dots, ReadOnlySpan<float> rowNorms, float queryNorm)
