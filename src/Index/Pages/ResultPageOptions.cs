@@ -30,6 +30,10 @@ public sealed class ResultPageOptions
     [Range(1, int.MaxValue)]
     public int MaxClusters { get; init; } = 200;
 
+    /// <summary>Images drawn on a contact sheet; the page says how many more there were. Default 1,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxImages { get; init; } = 1000;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a value is outside its documented range.</summary>
     public void Validate()
     {
@@ -40,5 +44,6 @@ public sealed class ResultPageOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxParallelism, 1, nameof(MaxParallelism));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxParallelism, 64, nameof(MaxParallelism));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxClusters, 1, nameof(MaxClusters));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxImages, 1, nameof(MaxImages));
     }
 }

@@ -74,6 +74,22 @@ public sealed class ResultPageWriter
         await WriteAsync(output, html, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Writes the contact sheet of generated images to <paramref name="output"/> as UTF-8 (left open). At most
+    /// <see cref="ResultPageOptions.MaxImages"/> images are drawn and read; the page says how many were left out.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing is written.</exception>
+    public async Task WriteContactSheetAsync(Stream output, ContactSheetPage page, ThumbnailSource thumbnails, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(thumbnails);
+        var shown = ContactSheetHtml.Shown(page, _options.MaxImages);
+        var loaded = await ThumbnailLoader.LoadAsync(
+            shown.Select(image => image.ImagePath), thumbnails, _renderer, _options.MaxParallelism, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(output, ContactSheetHtml.Render(page, shown, loaded, _options.ThumbnailSize), cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task WriteAsync(Stream output, string html, CancellationToken cancellationToken)
     {
         // No byte-order mark: the page declares <meta charset="utf-8"> and some tools show a BOM as stray characters.

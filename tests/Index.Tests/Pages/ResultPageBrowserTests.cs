@@ -32,6 +32,34 @@ public sealed class ResultPageBrowserTests(TestImageFolder images) : IClassFixtu
     }
 
     [Fact]
+    public async Task Every_image_of_a_contact_sheet_displays_in_chromium_with_its_prompt_and_seed()
+    {
+        ContactSheetImage[] sheet =
+        [
+            new(TestImageFolder.Small, "a red fox in the snow", 100),
+            new(TestImageFolder.Red, "<b>not markup</b> & a lighthouse", 101),
+            new(TestImageFolder.Tall, "a tall tower", 102),
+            new(TestImageFolder.Photo, "a photo", 103),
+        ];
+        var dom = await RenderAsync("contact.html", s => _writer.WriteContactSheetAsync(s, new ContactSheetPage("Generated", sheet) { Note = "tiny model, lcm 4 steps" }, images.Source));
+
+        AssertAllShown(dom, sheet.Length);
+        Assert.Contains("&lt;b&gt;not markup&lt;/b&gt; &amp; a lighthouse", dom);
+        Assert.Contains("<span class=\"score\">103</span>", dom);
+    }
+
+    [Fact]
+    public async Task A_contact_sheet_over_its_image_limit_says_how_many_it_left_out()
+    {
+        var writer = new ResultPageWriter(new ResultPageOptions { MaxImages = 2 });
+        ContactSheetImage[] sheet = [new(TestImageFolder.Small, "one", 1), new(TestImageFolder.Red, "two", 2), new(TestImageFolder.Tall, "three", 3)];
+        var dom = await RenderAsync("contact-limit.html", s => writer.WriteContactSheetAsync(s, new ContactSheetPage("Generated", sheet), images.Source));
+
+        AssertAllShown(dom, 2);
+        Assert.Contains("Showing the first 2 of 3 images.", dom);
+    }
+
+    [Fact]
     public async Task The_count_sees_an_image_that_fails_to_display_and_shows_the_note()
     {
         // A page shell around one good placeholder and one image whose data cannot decode: proves the shown count is
