@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Grains.Embed;
+using Pipeline.Grains.Generate;
 using Pipeline.Grains.Index;
 using Pipeline.Grains.Jobs;
 using Pipeline.Grains.Jobs.Kinds;
@@ -20,6 +21,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<JobKinds>();
         services.AddEmbedJobs();
         services.AddIndexJobs();
+        services.AddGenerateJobs();
         return services;
     }
 

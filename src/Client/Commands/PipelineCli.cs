@@ -9,6 +9,7 @@ public static class PipelineCli
     {
         EmbedCommand.Create(),
         IndexCommand.Create(),
+        GenerateCommand.Create(),
         QueryCommand.Create(),
         DedupCommand.Create(),
         EvalCommand.Create(),

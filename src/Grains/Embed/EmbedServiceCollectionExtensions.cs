@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Grains.Jobs.Kinds;
 
 namespace Pipeline.Grains.Embed;
@@ -9,7 +10,7 @@ public static class EmbedServiceCollectionExtensions
     public static IServiceCollection AddEmbedJobs(this IServiceCollection services)
     {
         services.AddOptions<EmbedOptions>().BindConfiguration(EmbedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<ModelFetcher>();
+        services.TryAddSingleton<ModelFetcher>();
         services.AddSingleton<EmbedModels>();
         return services.AddJobKind<EmbedKind>();
     }

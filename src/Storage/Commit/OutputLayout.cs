@@ -29,6 +29,9 @@ public static class OutputLayout
 
     public static string Metadata(int shard) => $"metadata/metadata_{ShardName(shard)}.parquet";
 
+    /// <summary>A generated image: <c>images/&lt;shard&gt;/&lt;row&gt;.png</c>, both zero-padded to 5 digits.</summary>
+    public static string Image(int shard, int row) => $"images/{ShardName(shard)}/{ShardName(row)}.png";
+
     public static string Failures(int shard) => $"failures/failures_{ShardName(shard)}.parquet";
 
     public static string Marker(int shard) => $"{MarkerFolder}{ShardName(shard)}.done.json";
