@@ -22,6 +22,7 @@ public static class GrainServiceCollectionExtensions
         services.AddEmbedJobs();
         services.AddIndexJobs();
         services.AddGenerateJobs();
+        services.AddSchedules();
         return services;
     }
 

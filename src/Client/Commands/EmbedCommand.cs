@@ -35,7 +35,15 @@ public static class EmbedCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var spec = new EmbedJobSpec
+        var spec = SpecFrom(parse);
+        var jobId = parse.GetValue(JobId) ?? Ulid.NewUlid().ToString();
+        return await JobSubmission.SubmitAndWaitAsync(jobId, spec, JobSubmission.UsesBlobPaths(spec.Input, spec.Output, spec.Model, spec.Weights),
+            wait: !parse.GetValue(NoWait), parse.GetValue(Json), cancellationToken);
+    }
+
+    /// <summary>The spec a parse of this command asks for (also what <c>schedule add -- embed ...</c> stores as its template).</summary>
+    internal static EmbedJobSpec SpecFrom(ParseResult parse) =>
+        new()
         {
             Input = parse.GetValue(Input)!,
             Model = parse.GetValue(Model)!,
@@ -51,8 +59,4 @@ public static class EmbedCommand
             ComputeDType = parse.GetValue(ComputeDType)!,
             Priority = parse.GetValue(Priority),
         };
-        var jobId = parse.GetValue(JobId) ?? Ulid.NewUlid().ToString();
-        return await JobSubmission.SubmitAndWaitAsync(jobId, spec, JobSubmission.UsesBlobPaths(spec.Input, spec.Output, spec.Model, spec.Weights),
-            wait: !parse.GetValue(NoWait), parse.GetValue(Json), cancellationToken);
-    }
 }

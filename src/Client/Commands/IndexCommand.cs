@@ -37,9 +37,18 @@ public static class IndexCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
+        var spec = SpecFrom(parse);
+        var jobId = parse.GetValue(JobId) ?? Ulid.NewUlid().ToString();
+        return await JobSubmission.SubmitAndWaitAsync(jobId, spec, JobSubmission.UsesBlobPaths(spec.Embeddings, spec.Output), wait: !parse.GetValue(NoWait),
+            parse.GetValue(Json), cancellationToken, (runtime, ct) => PrintSummaryAsync(runtime, spec, ct));
+    }
+
+    /// <summary>The spec a parse of this command asks for (also what <c>schedule add -- index ...</c> stores as its template).</summary>
+    internal static IndexJobSpec SpecFrom(ParseResult parse)
+    {
         var embeddings = parse.GetValue(Embeddings)!;
         var kind = parse.GetValue(Kind)!;
-        var spec = new IndexJobSpec
+        return new IndexJobSpec
         {
             Embeddings = embeddings,
             IndexKind = kind,
@@ -54,9 +63,6 @@ public static class IndexCommand
             Output = parse.GetValue(Output) ?? IndexJobSpec.DefaultOutput(embeddings, kind),
             Priority = parse.GetValue(Priority),
         };
-        var jobId = parse.GetValue(JobId) ?? Ulid.NewUlid().ToString();
-        return await JobSubmission.SubmitAndWaitAsync(jobId, spec, JobSubmission.UsesBlobPaths(spec.Embeddings, spec.Output), wait: !parse.GetValue(NoWait),
-            parse.GetValue(Json), cancellationToken, (runtime, ct) => PrintSummaryAsync(runtime, spec, ct));
     }
 
     private static async Task PrintSummaryAsync(PipelineRuntime runtime, IndexJobSpec spec, CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ public static class PipelineCli
         RetryCommand.Create(),
         ModelsCommand.Create(),
         DemoCommand.Create(),
+        ScheduleCommand.Create(),
     };
 
     /// <summary>The console logger's setting (Microsoft.Extensions.Logging) that sends every level to stderr.</summary>
