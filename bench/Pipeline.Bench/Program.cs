@@ -19,7 +19,13 @@ int images = int.Parse(Option("--images") ?? "512", CultureInfo.InvariantCulture
 var models = (Option("--models") ?? string.Join(',', BenchmarkDefaults.ForwardModels)).Split(',', StringSplitOptions.RemoveEmptyEntries);
 var dtype = Option("--dtype") ?? "float32";
 Console.WriteLine($"CPU: {CpuModel()}, {Environment.ProcessorCount} logical cores");
+if (mode is "load" or "load-one" or "load-write") return LoadBenchmark.Run(mode, args, threads);
 if (mode is "knn") return KnnBenchmark.Run(args, threads);
+if (mode is "lcm")
+{
+    torch.set_num_threads(threads);
+    return GenerationBenchmark.Run(args);
+}
 if (mode is "hnsw") return HnswBenchmark.Run(args, threads);
 if (mode is "hnsw-memory") return HnswMemoryBenchmark.Run(args);
 if (mode is "scheduler")

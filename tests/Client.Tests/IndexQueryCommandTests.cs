@@ -133,7 +133,7 @@ public sealed class IndexQueryCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         var summary = JsonNode.Parse(run.Output)!;
         Assert.Equal((2, 4, 2), (summary["clusters"]!.GetValue<int>(), summary["images_in_clusters"]!.GetValue<int>(), summary["images_removed"]!.GetValue<int>()));
-        var rows = await HyparquetRows(Path.Combine(index, IndexLayout.DuplicatesFile));
+        var rows = await Hyparquet.RowsAsync(Path.Combine(index, IndexLayout.DuplicatesFile));
         Assert.Equal(
             [(0, "dup_a.png", true), (0, "img_2.png", false), (1, "img_5.png", true), (1, "img_5_copy.png", false)],
             rows.Select(r => (r!["cluster_id"]!.GetValue<int>(), Path.GetFileName(r["image_path"]!.GetValue<string>()), r["keep"]!.GetValue<bool>())));
@@ -149,28 +149,6 @@ public sealed class IndexQueryCommandTests : IDisposable
     }
 
     private static int CountOf(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
-
-    /// <summary>Reads a parquet file with hyparquet (node), an independent reader, as JSON rows.</summary>
-    private static async Task<JsonArray> HyparquetRows(string file)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Shared", "read_parquet.mjs"));
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "infra", "azurite", "node_modules"));
-        start.ArgumentList.Add(file);
-        using var node = System.Diagnostics.Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync();
-        var error = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync();
-        Assert.True(node.ExitCode == 0, $"hyparquet failed: {await error}");
-        return JsonNode.Parse(await output)!["rows"]!.AsArray();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no Pipeline.sln above {AppContext.BaseDirectory}");
-    }
 
     private static string[] Paths(JsonArray neighbours) => [.. neighbours.Select(n => n!["image_path"]!.GetValue<string>())];
 }
