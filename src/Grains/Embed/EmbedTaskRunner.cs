@@ -31,7 +31,7 @@ public sealed class EmbedTaskRunner(IObjectStoreFactory stores, EmbedderCache em
         using var decoders = new DecodeSlots(settings.DecodeThreads > 0 ? settings.DecodeThreads : Environment.ProcessorCount,
             pauseDuringForward: !(settings.OverlapDecodeWithForward ?? context.Slot.DeviceKind == "cuda"));
         var opener = new SampleOpener(stores, CorpusSource.RootLocationOf(spec.Input));
-        var reader = new SampleReader(opener, embedder.Preprocess, new ImageDecoderOptions { MaxPixels = settings.MaxImagePixels }, downloads, decoders);
+        var reader = new SampleReader(opener, embedder, new ImageDecoderOptions { MaxPixels = settings.MaxImagePixels }, downloads, decoders);
         var result = await new ShardPipeline(logger).RunAsync(context.Lease.Task, (writer, ct) => ProduceAsync(entries, opener, reader, writer, ct),
             entries.Count(e => e.Kind == CorpusEntryKind.Image), decoders, embedder, spec.BatchSize, cancellationToken);
 

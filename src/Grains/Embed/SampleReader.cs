@@ -1,18 +1,17 @@
 using System.Buffers;
+using Pipeline.Models.Embedding;
 using Pipeline.Models.Preprocessing;
-using Pipeline.Models.Registry;
 using Pipeline.Storage.Corpus;
 
 namespace Pipeline.Grains.Embed;
 
 /// <summary>
 /// Download and decode + preprocess stages for one sample. Failures become failure records (stage <c>read</c> or
-/// <c>decode</c>), never exceptions, so one bad file never fails a task. Cancellation still propagates.
+/// <c>decode</c>), never exceptions, so one bad file never fails a task. Cancellation still propagates. The model's
+/// preprocessing sizes each image: one crop size for all, or (images at their own size) the image's model input.
 /// </summary>
-public sealed class SampleReader(SampleOpener opener, PreprocessConfig preprocess, ImageDecoderOptions decoderOptions, SemaphoreSlim downloads, DecodeSlots decoders)
+public sealed class SampleReader(SampleOpener opener, ImageEmbedder embedder, ImageDecoderOptions decoderOptions, SemaphoreSlim downloads, DecodeSlots decoders)
 {
-    private int PixelsPerImage => 3 * preprocess.CropHeight * preprocess.CropWidth;
-
     public async Task<PreparedSample> ReadAsync(CorpusEntry entry, CancellationToken cancellationToken)
     {
         byte[] bytes;
@@ -59,15 +58,27 @@ public sealed class SampleReader(SampleOpener opener, PreprocessConfig preproces
             return PreparedSample.Failed(imagePath, "decode", e.Message);
         }
 
-        var pixels = ArrayPool<float>.Shared.Rent(PixelsPerImage);
+        float[]? pixels = null;
         try
         {
-            ImagePreprocessor.Preprocess(image, preprocess, pixels.AsSpan(0, PixelsPerImage));
-            return new PreparedSample(imagePath, pixels, image.Width, image.Height);
+            var (inputHeight, inputWidth) = embedder.FixedSize
+                ? (embedder.Preprocess.CropHeight, embedder.Preprocess.CropWidth)
+                : embedder.InputSize(image);
+            var length = 3 * inputHeight * inputWidth;
+            pixels = ArrayPool<float>.Shared.Rent(length);
+            if (embedder.FixedSize && embedder.Geometry == InputGeometry.Default)
+            {
+                ImagePreprocessor.Preprocess(image, embedder.Preprocess, pixels.AsSpan(0, length));
+            }
+            else
+            {
+                embedder.PreprocessImage(image, pixels.AsSpan(0, length));
+            }
+            return new PreparedSample(imagePath, pixels, image.Width, image.Height) { InputHeight = inputHeight, InputWidth = inputWidth };
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            ArrayPool<float>.Shared.Return(pixels);
+            if (pixels is not null) ArrayPool<float>.Shared.Return(pixels);
             return PreparedSample.Failed(imagePath, "decode", e.Message);
         }
     }

@@ -11,13 +11,18 @@ namespace Pipeline.Grains.Embed;
 /// Streams one task through bounded stages: read + decode + preprocess run concurrently ahead of the model (a bounded
 /// channel of in-flight samples, in listing order, fed by <c>produce</c>), batches go through the model as soon as
 /// they fill, so decoding overlaps the forward pass. Rows come out in listing order; failed samples have neither an
-/// embedding nor metadata.
+/// embedding nor metadata. A model whose images enter at their own size runs through a size-grouping stage instead
+/// (<see cref="RunGroupedAsync"/>); the fixed-size path below is untouched by it.
 /// </summary>
-public sealed class ShardPipeline(ILogger logger)
+public sealed partial class ShardPipeline(ILogger logger)
 {
     public async Task<ShardEmbeddings> RunAsync(int shard, Func<ChannelWriter<Task<PreparedSample>>, CancellationToken, Task> produce, int expected,
         DecodeSlots decoders, ImageEmbedder embedder, int batchSize, CancellationToken cancellationToken)
     {
+        if (!embedder.FixedSize)
+        {
+            return await RunGroupedAsync(shard, produce, expected, decoders, embedder, batchSize, cancellationToken);
+        }
         int dim = embedder.EmbeddingDim, pixelsPerImage = embedder.PixelsPerImage;
         int patchFloats = embedder.PatchTokenCount * embedder.PatchTokenDim;
         int capacity = Math.Max(expected, batchSize);
@@ -27,20 +32,7 @@ public sealed class ShardPipeline(ILogger logger)
         var failures = new List<FailureRow>();
         var batch = new float[batchSize * pixelsPerImage];
         var pending = new List<PreparedSample>(batchSize);
-        var inFlight = Channel.CreateBounded<Task<PreparedSample>>(
-            new BoundedChannelOptions(Math.Max(2 * batchSize, 8)) { SingleReader = true, SingleWriter = true });
-
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                await produce(inFlight.Writer, cancellationToken);
-            }
-            finally
-            {
-                inFlight.Writer.Complete();
-            }
-        }, cancellationToken);
+        var (inFlight, producer) = StartProducing(produce, batchSize, cancellationToken);
 
         var waited = Stopwatch.StartNew();
         await foreach (var next in inFlight.Reader.ReadAllAsync(cancellationToken))
@@ -85,5 +77,28 @@ public sealed class ShardPipeline(ILogger logger)
             pending.Clear();
             waited.Restart();
         }
+    }
+
+    /// <summary>
+    /// The read/decode stage: <paramref name="produce"/> writes in-flight samples, in listing order, into a bounded channel
+    /// of twice a batch (at least 8), which it completes when it ends, failed or not.
+    /// </summary>
+    private static (Channel<Task<PreparedSample>> InFlight, Task Producer) StartProducing(
+        Func<ChannelWriter<Task<PreparedSample>>, CancellationToken, Task> produce, int batchSize, CancellationToken cancellationToken)
+    {
+        var inFlight = Channel.CreateBounded<Task<PreparedSample>>(
+            new BoundedChannelOptions(Math.Max(2 * batchSize, 8)) { SingleReader = true, SingleWriter = true });
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await produce(inFlight.Writer, cancellationToken);
+            }
+            finally
+            {
+                inFlight.Writer.Complete();
+            }
+        }, cancellationToken);
+        return (inFlight, producer);
     }
 }

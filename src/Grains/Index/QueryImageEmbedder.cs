@@ -39,8 +39,11 @@ public sealed class QueryImageEmbedder(IServiceProvider services) : IDisposable
             {
                 throw new ArgumentException($"the query image cannot be decoded: {e.Message}", nameof(image), e);
             }
-            var pixels = ImagePreprocessor.Preprocess(decoded, embedder.Preprocess);
-            return embedder.Embed(pixels, 1).Embeddings;
+            // The model's own input size for this image: its crop, or (models that take images at their own size) its own.
+            var (height, width) = embedder.InputSize(decoded);
+            var pixels = new float[3 * height * width];
+            embedder.PreprocessImage(decoded, pixels);
+            return embedder.Embed(pixels, 1, height, width).Embeddings;
         }, cancellationToken);
     }
 

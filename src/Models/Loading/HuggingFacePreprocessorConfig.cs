@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Models.Preprocessing;
 using Pipeline.Models.Registry;
 
 namespace Pipeline.Models.Loading;
@@ -12,16 +13,13 @@ public static class HuggingFacePreprocessorConfig
     /// <c>BitImageProcessor</c> (DINOv2): resize the shortest edge to <c>size.shortest_edge</c>, centre-crop
     /// <c>crop_size</c>. <c>ConvNextImageProcessor</c>: below 384, resize the shortest edge to
     /// <c>int(shortest_edge / crop_pct)</c> and centre-crop <c>shortest_edge</c>. Both floor the crop offsets; PIL
-    /// <c>resample</c> 2 = bilinear, 3 = bicubic.
+    /// <c>resample</c> 2 = bilinear, 3 = bicubic. <c>do_resize: false</c> / <c>do_center_crop: false</c> are stated by
+    /// <see cref="ParseGeometry"/>; absent sizes then take transformers' defaults (224) so the config stays valid.
     /// </summary>
     /// <exception cref="NotSupportedException">A transform Pipeline's preprocessing does not reproduce.</exception>
     public static PreprocessConfig Parse(JsonElement processor)
     {
         var type = Text(processor, "image_processor_type") ?? Text(processor, "feature_extractor_type") ?? "";
-        if (Bool(processor, "do_resize") == false)
-        {
-            throw new NotSupportedException($"{type}: do_resize false is not supported (inputs of arbitrary size)");
-        }
         if (Bool(processor, "do_rescale") != false
             && processor.TryGetProperty("rescale_factor", out var rf) && rf.ValueKind == JsonValueKind.Number
             && Math.Abs(rf.GetDouble() - RescaleFactor) > 1e-9)
@@ -42,7 +40,9 @@ public static class HuggingFacePreprocessorConfig
             3 => Interpolation.Bicubic,
             _ => throw new NotSupportedException($"{type}: PIL resample {resample} is not supported (2 bilinear, 3 bicubic)"),
         };
-        var shortest = ShortestEdge(processor, type);
+        var resize = Bool(processor, "do_resize") != false;
+        var crop = Bool(processor, "do_center_crop") != false;
+        var shortest = resize || processor.TryGetProperty("size", out _) ? ShortestEdge(processor, type) : DefaultSize;
         if (type.StartsWith("ConvNext", StringComparison.Ordinal))
         {
             if (shortest >= 384)
@@ -53,13 +53,31 @@ public static class HuggingFacePreprocessorConfig
             var cropPct = processor.TryGetProperty("crop_pct", out var cp) && cp.ValueKind == JsonValueKind.Number ? cp.GetDouble() : 224.0 / 256;
             return new PreprocessConfig((int)(shortest / cropPct), shortest, shortest, interpolation, mean, std, CropRounding.Floor);
         }
-        if (Bool(processor, "do_center_crop") == false)
-        {
-            throw new NotSupportedException($"{type}: do_center_crop false is not supported (batches need one size)");
-        }
-        var (cropH, cropW) = CropSize(processor, type);
+        var (cropH, cropW) = crop || processor.TryGetProperty("crop_size", out _) ? CropSize(processor, type) : (DefaultSize, DefaultSize);
         return new PreprocessConfig(shortest, cropH, cropW, interpolation, mean, std, CropRounding.Floor);
     }
+
+    /// <summary>
+    /// What <see cref="Parse"/>'s config cannot state: <c>do_resize: false</c> (the image keeps its size) and
+    /// <c>do_center_crop: false</c> (no crop, so each image enters at its own size). Both true (or absent) =
+    /// <see cref="InputGeometry.Default"/>. ConvNeXt processors have no crop switch; only <c>do_resize</c> applies.
+    /// </summary>
+    public static InputGeometry ParseGeometry(JsonElement processor)
+    {
+        var type = Text(processor, "image_processor_type") ?? Text(processor, "feature_extractor_type") ?? "";
+        var resize = Bool(processor, "do_resize") != false;
+        var crop = type.StartsWith("ConvNext", StringComparison.Ordinal) ? resize : Bool(processor, "do_center_crop") != false;
+        return (resize, crop) switch
+        {
+            (true, true) => InputGeometry.Default,
+            (false, false) => InputGeometry.NativeSize,
+            (false, true) => new InputGeometry(InputResize.None, CenterCrop: true),
+            (true, false) => new InputGeometry(InputResize.Config, CenterCrop: false),
+        };
+    }
+
+    // transformers' BitImageProcessor defaults (size shortest_edge 224, crop 224x224), used when a switched-off step omits its size.
+    private const int DefaultSize = 224;
 
     private static int ShortestEdge(JsonElement processor, string type)
     {

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Pipeline.Models.Checkpoints;
+using Pipeline.Models.Preprocessing;
 using Pipeline.Models.Registry;
+using Pipeline.Models.Vision;
 
 namespace Pipeline.Models.Loading;
 
@@ -89,10 +91,12 @@ public static class ModelResolver
             throw new InvalidDataException($"'{configPath}' (timm layout) has no 'pretrained_cfg' with the eval preprocessing");
         }
         var preprocess = TimmPretrainedConfig.Parse(pretrained);
+        var geometry = TimmPretrainedConfig.ParseGeometry(pretrained);
+        CheckTimmInputSize(configPath, architectureConfig, preprocess);
         // timm Hub configs carry num_classes at the top level (and in pretrained_cfg); model_args may override it.
         var numClasses = IntOrNull(modelArgs, "num_classes") ?? IntOrNull(root, "num_classes") ?? IntOrNull(pretrained, "num_classes") ?? 0;
         var (path, naming) = weights is null ? (FindWeights(folder), CheckpointNaming.Timm) : ResolveWeights(weights, CheckpointNaming.Timm);
-        return new ResolvedModel(folder, architectureConfig, preprocess, naming, path, numClasses);
+        return new ResolvedModel(folder, architectureConfig, preprocess, naming, path, numClasses) { Geometry = geometry };
     }
 
     private static ResolvedModel ResolveHuggingFaceFolder(string folder, string configPath, JsonElement root, string? weights)
@@ -106,6 +110,7 @@ public static class ModelResolver
         }
         using var processor = ReadJson(processorPath);
         var preprocess = HuggingFacePreprocessorConfig.Parse(processor.RootElement);
+        var geometry = HuggingFacePreprocessorConfig.ParseGeometry(processor.RootElement);
         var classifier = root.TryGetProperty("architectures", out var archs) && archs.ValueKind == JsonValueKind.Array
             && archs.EnumerateArray().Any(a => a.GetString()?.EndsWith("ForImageClassification", StringComparison.Ordinal) == true);
         var numClasses = 0;
@@ -116,7 +121,33 @@ public static class ModelResolver
                 : IntOrNull(root, "num_labels") ?? throw new InvalidDataException($"'{configPath}': an image-classification config without id2label or num_labels");
         }
         var (path, naming) = weights is null ? (FindWeights(folder), CheckpointNaming.HuggingFace) : ResolveWeights(weights, CheckpointNaming.HuggingFace);
-        return new ResolvedModel(folder, architectureConfig, preprocess, naming, path, numClasses);
+        return new ResolvedModel(folder, architectureConfig, preprocess, naming, path, numClasses) { Geometry = geometry };
+    }
+
+    /// <summary>
+    /// A timm ViT refuses what timm's <c>PatchEmbed</c> refuses: a non-square <c>input_size</c> needs
+    /// <c>dynamic_img_size</c> (else timm asserts the input equals <c>img_size</c>), and with <c>dynamic_img_size</c> but
+    /// not <c>dynamic_img_pad</c> each side must be a multiple of the patch (timm asserts divisibility).
+    /// </summary>
+    private static void CheckTimmInputSize(string configPath, ArchitectureConfig architecture, PreprocessConfig preprocess)
+    {
+        if (architecture is not VisionTransformerConfig vit)
+        {
+            return;
+        }
+        int h = preprocess.CropHeight, w = preprocess.CropWidth;
+        if (h != w && !vit.DynamicImgSize)
+        {
+            throw new NotSupportedException(
+                $"'{configPath}': input_size {h}x{w} is not square and model_args has no dynamic_img_size: true; timm would refuse every image " +
+                $"(its PatchEmbed expects {vit.ImgSize}x{vit.ImgSize}). Add \"dynamic_img_size\": true to model_args.");
+        }
+        if (vit.DynamicImgSize && !vit.DynamicImgPad && (h % vit.PatchSize != 0 || w % vit.PatchSize != 0))
+        {
+            throw new NotSupportedException(
+                $"'{configPath}': input_size {h}x{w} is not a multiple of patch_size {vit.PatchSize}; with dynamic_img_size and without " +
+                "dynamic_img_pad timm's PatchEmbed asserts divisibility. Use a multiple, or add \"dynamic_img_pad\": true (zero-pads bottom/right).");
+        }
     }
 
     /// <summary>The folder's <c>model.safetensors</c> or sharded index; pickle files are refused by name.</summary>

@@ -1,3 +1,4 @@
+using Pipeline.Models.Preprocessing;
 using Pipeline.Models.Registry;
 
 namespace Pipeline.Models.Loading;
@@ -18,4 +19,11 @@ public sealed record ResolvedModel(
     PreprocessConfig Preprocess,
     CheckpointNaming Naming,
     string? WeightsPath,
-    int NumClasses);
+    int NumClasses)
+{
+    /// <summary>
+    /// What <see cref="Preprocess"/> cannot state: a non-square timm <c>input_size</c> resize, or Hugging Face's
+    /// <c>do_resize</c> / <c>do_center_crop</c> switched off (images at their own size). Default = the fixed-size path.
+    /// </summary>
+    public InputGeometry Geometry { get; init; } = InputGeometry.Default;
+}

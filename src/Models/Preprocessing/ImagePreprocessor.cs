@@ -6,6 +6,7 @@ namespace Pipeline.Models.Preprocessing;
 /// The eval transform of timm and of Hugging Face image processors on a decoded image: resize the shorter side with
 /// Pillow's filter (<see cref="PillowResize"/>), centre-crop with the config's rounding, scale to [0,1] and normalise,
 /// written as CHW float32. Only the cropped part of the resize is computed; the bytes are those of the full pipeline.
+/// An <see cref="InputGeometry"/> adds what the config cannot state (timm's non-square resizes, no resize, no crop).
 /// Thread-safe.
 /// </summary>
 public static class ImagePreprocessor
@@ -61,7 +62,92 @@ public static class ImagePreprocessor
     {
         ArgumentNullException.ThrowIfNull(image);
         Validate(config);
-        int cropWidth = config.CropWidth, cropHeight = config.CropHeight, plane = cropWidth * cropHeight;
+        var (width, height) = config.Squash
+            ? (config.ResizeShortestEdge, config.ResizeShortestEdge)
+            : ResizedSize(image.Width, image.Height, config.ResizeShortestEdge);
+        Transform(image, config, width, height, config.Interpolation, config.CropWidth, config.CropHeight, destination);
+    }
+
+    /// <summary>
+    /// The model-input size (height, width) <paramref name="geometry"/> gives <paramref name="image"/>: the config's crop
+    /// size when it crops, else the resized (or, with <see cref="InputResize.None"/>, the image's own) size.
+    /// </summary>
+    public static (int Height, int Width) OutputSize(DecodedImage image, PreprocessConfig config, InputGeometry geometry)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(geometry);
+        if (geometry.CenterCrop)
+        {
+            return (config.CropHeight, config.CropWidth);
+        }
+        var (width, height, _) = ResizeTarget(image, config, geometry);
+        return (height, width);
+    }
+
+    /// <summary>
+    /// Preprocesses with <paramref name="geometry"/> into <paramref name="destination"/>: CHW float32 of
+    /// <see cref="OutputSize"/>. <see cref="InputGeometry.Default"/> gives exactly the bytes of
+    /// <see cref="Preprocess(DecodedImage, PreprocessConfig, Span{float})"/>.
+    /// </summary>
+    public static void Preprocess(DecodedImage image, PreprocessConfig config, InputGeometry geometry, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        if (geometry == InputGeometry.Default)
+        {
+            Preprocess(image, config, destination);
+            return;
+        }
+        ArgumentNullException.ThrowIfNull(image);
+        Validate(config);
+        var (width, height, interpolation) = ResizeTarget(image, config, geometry);
+        var (cropWidth, cropHeight) = geometry.CenterCrop ? (config.CropWidth, config.CropHeight) : (width, height);
+        Transform(image, config, width, height, interpolation, cropWidth, cropHeight, destination);
+    }
+
+    /// <summary>The resized size (width, height) and filter per <paramref name="geometry"/>.</summary>
+    private static (int Width, int Height, Interpolation Interpolation) ResizeTarget(DecodedImage image, PreprocessConfig config, InputGeometry geometry)
+    {
+        switch (geometry.Resize)
+        {
+            case InputResize.Config:
+                var (w, h) = config.Squash
+                    ? (config.ResizeShortestEdge, config.ResizeShortestEdge)
+                    : ResizedSize(image.Width, image.Height, config.ResizeShortestEdge);
+                return (w, h, config.Interpolation);
+            case InputResize.KeepRatio:
+                {
+                    PositiveTarget(geometry);
+                    // timm ResizeKeepRatio (longest = 0): ratio = min(h / th, w / tw); side = round(side / ratio).
+                    var ratio = Math.Min((double)image.Height / geometry.ResizeHeight, (double)image.Width / geometry.ResizeWidth);
+                    var width = (int)Math.Round(image.Width / ratio, MidpointRounding.ToEven);
+                    var height = (int)Math.Round(image.Height / ratio, MidpointRounding.ToEven);
+                    return (Math.Max(width, 1), Math.Max(height, 1), geometry.Interpolation);
+                }
+            case InputResize.Exact:
+                PositiveTarget(geometry);
+                return (geometry.ResizeWidth, geometry.ResizeHeight, geometry.Interpolation);
+            case InputResize.None:
+                return (image.Width, image.Height, config.Interpolation);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(geometry), geometry.Resize, "Unknown resize mode.");
+        }
+    }
+
+    private static void PositiveTarget(InputGeometry geometry)
+    {
+        if (geometry.ResizeHeight <= 0 || geometry.ResizeWidth <= 0)
+        {
+            throw new ArgumentException(
+                $"{geometry.Resize} resize needs a positive target, got {geometry.ResizeHeight}x{geometry.ResizeWidth}.", nameof(geometry));
+        }
+    }
+
+    /// <summary>Resize to <paramref name="width"/> x <paramref name="height"/>, centre-crop, rescale and normalise.</summary>
+    private static void Transform(DecodedImage image, PreprocessConfig config, int width, int height, Interpolation interpolation,
+        int cropWidth, int cropHeight, Span<float> destination)
+    {
+        var plane = cropWidth * cropHeight;
         if (destination.Length != 3 * plane)
         {
             throw new ArgumentException(
@@ -69,9 +155,6 @@ public static class ImagePreprocessor
                 nameof(destination));
         }
 
-        var (width, height) = config.Squash
-            ? (config.ResizeShortestEdge, config.ResizeShortestEdge)
-            : ResizedSize(image.Width, image.Height, config.ResizeShortestEdge);
         var left = CropOffset(width, cropWidth, config.CropRounding);
         var top = CropOffset(height, cropHeight, config.CropRounding);
 
@@ -104,7 +187,7 @@ public static class ImagePreprocessor
         try
         {
             var region = bytes.AsSpan(0, regionWidth * regionHeight * 3);
-            PillowResize.ResizeRegion(image.Rgb, image.Width, image.Height, width, height, config.Interpolation, x0, y0, regionWidth, regionHeight, region);
+            PillowResize.ResizeRegion(image.Rgb, image.Width, image.Height, width, height, interpolation, x0, y0, regionWidth, regionHeight, region);
             Normalize(region, regionWidth, regionHeight, table, destination, cropWidth, plane, ((y0 - top) * cropWidth) + (x0 - left));
         }
         finally

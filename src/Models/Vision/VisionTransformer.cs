@@ -40,7 +40,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IVisionBackbo
         Config = config;
         NumClasses = numClasses;
         var d = config.EmbedDim;
-        patch_embed = new ViTPatchEmbed(config.InChans, d, config.PatchSize, device);
+        patch_embed = new ViTPatchEmbed(config.InChans, d, config.PatchSize, device, config.DynamicImgPad);
         if (config.ClassToken)
         {
             // timm: cls_token and reg_token ~ N(0, 1e-6), pos_embed ~ trunc_normal(std 0.02).
@@ -121,6 +121,11 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IVisionBackbo
     {
         using var scope = NewDisposeScope();
         var b = pixels.shape[0];
+        if (pixels.shape[2] < Config.PatchSize || pixels.shape[3] < Config.PatchSize)
+        {
+            throw new ArgumentException(
+                $"input of {pixels.shape[2]}x{pixels.shape[3]} pixels is smaller than one {Config.PatchSize}x{Config.PatchSize} patch", nameof(pixels));
+        }
         var x = patch_embed.forward(pixels);
         var grid = patch_embed.GridSize(pixels.shape[2], pixels.shape[3]);
         var pos = position_table(grid, square: pixels.shape[2] == pixels.shape[3]);

@@ -19,7 +19,7 @@ public sealed partial record VisionTransformerConfig
     private static readonly HashSet<string> IgnoredTimmArgs =
     [
         "num_classes", "drop_rate", "pos_drop_rate", "patch_drop_rate", "proj_drop_rate", "attn_drop_rate",
-        "drop_path_rate", "dynamic_img_size", "dynamic_img_pad", "pretrained_cfg", "pretrained_cfg_overlay",
+        "drop_path_rate", "pretrained_cfg", "pretrained_cfg_overlay",
     ];
 
     /// <summary>
@@ -60,6 +60,8 @@ public sealed partial record VisionTransformerConfig
                 "class_token" => config with { ClassToken = v.GetBoolean() },
                 "reg_tokens" => config with { RegTokens = v.GetInt32() },
                 "no_embed_class" => config with { NoEmbedClass = v.GetBoolean() },
+                "dynamic_img_size" => config with { DynamicImgSize = v.GetBoolean() },
+                "dynamic_img_pad" => config with { DynamicImgPad = v.GetBoolean() },
                 "global_pool" => v.GetString() == "token"
                     ? config with { Pooling = ViTPooling.Cls }
                     : throw new ArgumentException($"timm model_args global_pool '{v.GetString()}' is not supported (only 'token'; choose mean or cls+mean pooling as an option instead)", nameof(modelArgs)),

@@ -72,6 +72,20 @@ public sealed partial record VisionTransformerConfig : ArchitectureConfig
     /// <summary>Position-table resampling for inputs whose grid differs from the table's.</summary>
     public ViTPosEmbedResampling PosEmbedResampling { get; init; } = ViTPosEmbedResampling.Timm;
 
+    /// <summary>
+    /// timm <c>dynamic_img_size</c>: the checkpoint's folder declares inputs of other sizes than <see cref="ImgSize"/>
+    /// (the table is resampled per input grid at forward time). The module resamples either way; loading uses this
+    /// flag to accept a non-square timm <c>input_size</c>, which timm itself refuses without it.
+    /// </summary>
+    public bool DynamicImgSize { get; init; }
+
+    /// <summary>
+    /// timm <c>dynamic_img_pad</c>: an input side that is not a multiple of <see cref="PatchSize"/> is zero-padded at
+    /// the bottom / right (after normalisation) to the next multiple, so the grid is <c>ceil(side / patch)</c>. Without
+    /// it the trailing pixels are dropped (the convolution's behaviour, as in Hugging Face's DINOv2).
+    /// </summary>
+    public bool DynamicImgPad { get; init; }
+
     /// <summary>Class + register tokens in front of the patch tokens.</summary>
     public int NumPrefixTokens => (ClassToken ? 1 : 0) + RegTokens;
 

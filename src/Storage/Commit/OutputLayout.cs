@@ -27,6 +27,13 @@ public static class OutputLayout
 
     public static string PatchEmbeddings(int shard) => $"patch_emb/patch_emb_{ShardName(shard)}.npy";
 
+    /// <summary>
+    /// Patch tokens of the shard's images whose patch grid is <paramref name="gridHeight"/> x <paramref name="gridWidth"/>
+    /// (images at their own size): <c>patch_emb/patch_emb_&lt;shard&gt;_&lt;gh&gt;x&lt;gw&gt;.npy</c>, [rows, gh * gw, dim].
+    /// </summary>
+    public static string PatchEmbeddings(int shard, int gridHeight, int gridWidth) =>
+        string.Create(CultureInfo.InvariantCulture, $"patch_emb/patch_emb_{ShardName(shard)}_{gridHeight}x{gridWidth}.npy");
+
     public static string Metadata(int shard) => $"metadata/metadata_{ShardName(shard)}.parquet";
 
     /// <summary>A generated image: <c>images/&lt;shard&gt;/&lt;row&gt;.png</c>, both zero-padded to 5 digits.</summary>
