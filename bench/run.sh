@@ -6,13 +6,16 @@
 #        bench/run.sh cluster-e2e [--images 256] [--e2e-model NAME] [--dtype float32|bfloat16]
 #        bench/run.sh knn [--rows 200000] [--dim 384] [--queries 1000] [-k 10] [--threads 2] [--metric ip|cosine|l2] [--block-rows N]
 #        bench/run.sh hnsw [--vectors /tmp/peer_vectors] [--ef 16,32,64,128,256] [--storage float32|float16] [--configs peer,peer-1part,choose] [--partitions N]
-#        bench/run.sh load [--models vit_large_patch14_dinov2.lvd142m,...] [--threads N] [--json]   (checkpoint load peak RSS / size, load s, time to first batch)
+#        bench/run.sh load [--models vit_large_patch14_dinov2.lvd142m,...] [--threads N] [--json] [--no-first-batch] [--naming timm|huggingface]   (checkpoint load peak RSS / size, load s, time to first batch)
 #        bench/run.sh hnsw-memory [--rows 1000000] [--budget-mib 4096] [--partitions N]
+#        bench/run.sh forward [--models ...] [--batches 8,32] [--dtype float32|bfloat16] [--json]
+#        bench/run.sh side-by-side --peer-kit ../shared/peer [--models ...] [--batches 8,32] [--dtype float32|bfloat16] [--rounds 2] [--json]
 #        bench/run.sh lcm [--sizes tiny,sd15] [--batches 1,2,4] [--seconds 4]
 #   forward: images/s per family at batch 1, 8, 32; e2e: `pipeline embed` on the embedded runtime.
 #   scheduler: lease+commit pairs/s of one job on an in-process silo with simulated workers, grain-state bytes per lease.
 #   hnsw: on the peer's files (the peer kit's run.sh --parts 3,4 first), JSON lines of build s, recall@10 and q/s per ef, exact q/s, ratios.
 #   hnsw-memory: peak RSS (VmHWM) of building a float16 HNSW shard of synthetic rows.
+#   side-by-side: ours and the peer kit's part 1 (PyTorch + timm, profile tuned) model by model, interleaved, with ratios.
 #   lcm: seconds per image of LCM 4 steps / LCM-LoRA 4 steps (CFG) / DDIM 50 steps (CFG) from the components timed
 #   alone (text encoder, UNet step, VAE decode) at the tiny fixture size and SD-1.5's (random weights); the tiny model
 #   folder end to end through the pipeline.

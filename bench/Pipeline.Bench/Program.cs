@@ -18,9 +18,15 @@ int threads = int.Parse(Option("--threads") ?? "2", CultureInfo.InvariantCulture
 int images = int.Parse(Option("--images") ?? "512", CultureInfo.InvariantCulture);
 var models = (Option("--models") ?? string.Join(',', BenchmarkDefaults.ForwardModels)).Split(',', StringSplitOptions.RemoveEmptyEntries);
 var dtype = Option("--dtype") ?? "float32";
-Console.WriteLine($"CPU: {CpuModel()}, {Environment.ProcessorCount} logical cores");
+// With --json stdout carries only the JSON lines.
+(args.Contains("--json") ? Console.Error : Console.Out).WriteLine($"CPU: {CpuModel()}, {Environment.ProcessorCount} logical cores");
 if (mode is "load" or "load-one" or "load-write") return LoadBenchmark.Run(mode, args, threads);
 if (mode is "knn") return KnnBenchmark.Run(args, threads);
+if (mode is "side-by-side")
+{
+    torch.set_num_threads(threads);
+    return SideBySideBenchmark.Run(args);
+}
 if (mode is "lcm")
 {
     torch.set_num_threads(threads);
@@ -68,17 +74,22 @@ if (mode is "planning")
     return 0;
 }
 torch.set_num_threads(threads);
-Console.WriteLine($"threads {threads}, {dtype}, CPU; TorchSharp {typeof(torch).Assembly.GetName().Version}");
+(args.Contains("--json") ? Console.Error : Console.Out).WriteLine($"threads {threads}, {dtype}, CPU; TorchSharp {typeof(torch).Assembly.GetName().Version}");
 
 if (mode is "forward" or "all")
 {
-    Console.WriteLine($"{"model",-44} {"res",5} {"batch",6} {"images/s",10} {"ms/batch",12}   peer images/s (batch 8 / 32)");
+    bool json = args.Contains("--json");
+    var batches = (Option("--batches") ?? "1,8,32").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToList();
+    if (!json) Console.WriteLine($"{"model",-44} {"res",5} {"batch",6} {"images/s",10} {"ms/batch",12}   peer images/s (batch 8 / 32)");
     foreach (var spec in models)
     {
         var (name, resolution) = BenchmarkDefaults.Parse(spec);
         var variant = ModelRegistry.Get(name);
-        foreach (var result in ForwardBenchmark.Run(variant, resolution ?? variant.Preprocess.CropHeight, [1, 8, 32], TimeSpan.FromSeconds(8), Pipeline.Models.Embedding.ImageEmbedder.ParseComputeDType(dtype)))
-            Console.WriteLine($"{ForwardBenchmark.Format(result)}   {BenchmarkDefaults.Peer(spec)}");
+        foreach (var result in ForwardBenchmark.Run(variant, resolution ?? variant.Preprocess.CropHeight, batches, TimeSpan.FromSeconds(8), Pipeline.Models.Embedding.ImageEmbedder.ParseComputeDType(dtype)))
+        {
+            if (json) SideBySideBenchmark.Line(result.Model, result.Resolution, result.Batch, dtype, result.ImagesPerSecond);
+            else Console.WriteLine($"{ForwardBenchmark.Format(result)}   {BenchmarkDefaults.Peer(spec)}");
+        }
     }
 }
 if (mode is "cluster-e2e")
