@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Pipeline.Models.Checkpoints;
 using Pipeline.Models.Embedding;
 using Pipeline.Models.Loading;
 using Pipeline.Models.Registry;
+using Pipeline.Models.Vision;
 using TorchSharp;
 
 namespace Pipeline.Bench;
@@ -18,6 +20,12 @@ namespace Pipeline.Bench;
 public static class LoadBenchmark
 {
     private const string ResultPrefix = "LOAD-RESULT ";
+
+    // Skips the first forward (the giant ViT's batch of 8 at 518 px takes minutes and gigabytes of activations).
+    private const string NoFirstBatch = "--no-first-batch";
+
+    // NaN stands for "not measured" (first batch skipped); System.Text.Json refuses it unless told.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Default models: DINOv2 ViT-S/B/L and ConvNeXt-B.</summary>
     public static readonly string[] DefaultModels =
@@ -41,13 +49,13 @@ public static class LoadBenchmark
         }
         return mode switch
         {
-            "load-write" => Write(Option("--model")!, Option("--out")!),
-            "load-one" => LoadOne(Option("--model")!, Option("--weights")!, threads),
-            _ => Parent((Option("--models") ?? string.Join(',', DefaultModels)).Split(',', StringSplitOptions.RemoveEmptyEntries), threads, args.Contains("--json")),
+            "load-write" => Write(Option("--model")!, Option("--out")!, HuggingFace(Option("--naming"))),
+            "load-one" => LoadOne(Option("--model")!, Option("--weights")!, threads, firstBatch: !args.Contains(NoFirstBatch), HuggingFace(Option("--naming"))),
+            _ => Parent((Option("--models") ?? string.Join(',', DefaultModels)).Split(',', StringSplitOptions.RemoveEmptyEntries), threads, args.Contains("--json"), args.Contains(NoFirstBatch), HuggingFace(Option("--naming"))),
         };
     }
 
-    private static int Parent(IReadOnlyList<string> models, int threads, bool json)
+    private static int Parent(IReadOnlyList<string> models, int threads, bool json, bool noFirstBatch, bool huggingFace)
     {
         Console.WriteLine("ratio = (peak RSS during load - RSS before load) / checkpoint size; first batch = load + first forward of 8 images");
         Console.WriteLine($"{"model",-40} {"ckpt MiB",9} {"RSS0 MiB",9} {"peak MiB",9} {"ratio",6} {"load s",7} {"1st batch s",11}");
@@ -56,9 +64,11 @@ public static class LoadBenchmark
             var path = Path.Combine(Path.GetTempPath(), $"pipeline-load-bench-{Environment.ProcessId}-{model}.safetensors");
             try
             {
-                if (Child(["load-write", "--model", model, "--out", path], out _) != 0) return 1;
-                if (Child(["load-one", "--model", model, "--weights", path, "--threads", threads.ToString(CultureInfo.InvariantCulture)], out var line) != 0 || line is null) return 1;
-                var r = JsonSerializer.Deserialize<Result>(line)!;
+                string[] naming = huggingFace ? ["--naming", "huggingface"] : [];
+                if (Child(["load-write", "--model", model, "--out", path, .. naming], out _) != 0) return 1;
+                string[] load = ["load-one", "--model", model, "--weights", path, "--threads", threads.ToString(CultureInfo.InvariantCulture), .. naming];
+                if (Child(noFirstBatch ? [.. load, NoFirstBatch] : load, out var line) != 0 || line is null) return 1;
+                var r = JsonSerializer.Deserialize<Result>(line, Json)!;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{r.Model,-40} {r.CheckpointMiB,9:F0} {r.RssBeforeMiB,9:F0} {r.PeakRssMiB,9:F0} {r.Ratio,6:F2} {r.LoadSeconds,7:F2} {r.FirstBatchSeconds,11:F2}"));
                 if (json) Console.WriteLine(line);
@@ -86,20 +96,31 @@ public static class LoadBenchmark
         return process.ExitCode;
     }
 
-    private static int Write(string model, string path)
+    // Hugging Face naming (ViTs only) exercises the per-layer path: its split query/key/value are fused on load.
+    private static bool HuggingFace(string? naming) => naming switch
+    {
+        null or "timm" => false,
+        "huggingface" => true,
+        _ => throw new ArgumentException($"--naming '{naming}': use timm or huggingface"),
+    };
+
+    private static int Write(string model, string path, bool huggingFace)
     {
         var variant = ModelRegistry.Get(model);
         torch.manual_seed(0);
         using var module = variant.Architecture.Create(variant.NumClasses).AsModule();
-        SafeTensorsWriter.Write(path, module.state_dict());
+        using var scope = torch.NewDisposeScope();
+        var state = module.state_dict();
+        SafeTensorsWriter.Write(path, huggingFace ? VisionTransformerKeyMap.ToHuggingFace(state, (VisionTransformerConfig)variant.Architecture) : state);
         return 0;
     }
 
-    private static int LoadOne(string model, string weights, int threads)
+    private static int LoadOne(string model, string weights, int threads, bool firstBatch, bool huggingFace)
     {
         torch.set_num_threads(threads);
         using (torch.zeros(1)) { } // loads libtorch, so the baseline includes it
         var resolved = ModelResolver.Resolve(model, weights);
+        if (huggingFace) resolved = resolved with { Naming = CheckpointNaming.HuggingFace };
         GC.Collect();
         double before = StatusMiB("VmRSS");
         ResetPeak();
@@ -107,13 +128,17 @@ public static class LoadBenchmark
         using var embedder = ImageEmbedder.Load(resolved, randomSeed: 0);
         double loadSeconds = watch.Elapsed.TotalSeconds;
         double peak = StatusMiB("VmHWM");
-        var pixels = new float[8 * embedder.PixelsPerImage];
-        for (int i = 0; i < pixels.Length; i++) pixels[i] = (i % 255) / 255f - 0.5f;
-        embedder.Embed(pixels, 8);
-        double firstBatch = watch.Elapsed.TotalSeconds;
+        double firstBatchSeconds = double.NaN;
+        if (firstBatch)
+        {
+            var pixels = new float[8 * embedder.PixelsPerImage];
+            for (int i = 0; i < pixels.Length; i++) pixels[i] = (i % 255) / 255f - 0.5f;
+            embedder.Embed(pixels, 8);
+            firstBatchSeconds = watch.Elapsed.TotalSeconds;
+        }
         double checkpointMiB = new FileInfo(weights).Length / 1048576.0;
-        var result = new Result(model, checkpointMiB, before, peak, (peak - before) / checkpointMiB, loadSeconds, firstBatch);
-        Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result));
+        var result = new Result(model, checkpointMiB, before, peak, (peak - before) / checkpointMiB, loadSeconds, firstBatchSeconds);
+        Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, Json));
         return 0;
     }
 

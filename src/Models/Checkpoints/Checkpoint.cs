@@ -69,6 +69,27 @@ public sealed class Checkpoint : IDisposable
     /// <summary>Reads one tensor into a new CPU tensor of its stored dtype; the caller owns it.</summary>
     public torch.Tensor Read(string name) => Owner(name).ReadTensor(name);
 
+    /// <summary>Copies one tensor straight into <paramref name="destination"/> (see <see cref="SafeTensorsReader.ReadInto"/>).</summary>
+    public void ReadInto(string name, torch.Tensor destination) => Owner(name).ReadInto(name, destination);
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with tensor <paramref name="name"/>: straight from the file when it is a
+    /// contiguous CPU tensor of the stored dtype, else through a temporary that is converted and disposed at once.
+    /// Shapes must agree (not checked here: callers check them up front).
+    /// </summary>
+    public void CopyTo(string name, torch.Tensor destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (SafeTensorsReader.CanReadInto(GetInfo(name), destination))
+        {
+            ReadInto(name, destination);
+            return;
+        }
+        using var source = Read(name);
+        // In TorchSharp 0.107 in-place ops return the very same Tensor object: never dispose the result.
+        destination.copy_(source);
+    }
+
     /// <summary>Reads every tensor, in <see cref="Names"/> order; the caller owns the tensors.</summary>
     public Dictionary<string, torch.Tensor> ReadAll() => TensorDictionary.ReadAll(_names, Read);
 

@@ -108,6 +108,37 @@ public sealed class SafeTensorsReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copies one tensor's bytes straight from the file into <paramref name="destination"/>'s storage, with no
+    /// intermediate buffer: it must be a contiguous CPU tensor of the stored dtype and shape (a module's parameter,
+    /// for instance; autograd is bypassed, so call it under <c>torch.no_grad()</c> for parameters).
+    /// </summary>
+    /// <exception cref="ArgumentException">The destination is not on the CPU, not contiguous, or differs in dtype or shape.</exception>
+    public void ReadInto(string name, torch.Tensor destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(destination);
+        var info = GetInfo(name);
+        if (!CanReadInto(info, destination))
+        {
+            throw new ArgumentException(
+                $"cannot read tensor '{name}' ({info.DType} {SafeTensorsHeader.Describe(info.Shape)}) of '{Path}' in place into a {destination.dtype} {SafeTensorsHeader.Describe(destination.shape)} tensor on {destination.device} (contiguous: {destination.is_contiguous()})",
+                nameof(destination));
+        }
+        CopyInto(info, destination);
+    }
+
+    /// <summary>True when <see cref="ReadInto"/> can fill <paramref name="destination"/> with the tensor <paramref name="info"/> describes.</summary>
+    public static bool CanReadInto(SafeTensorInfo info, torch.Tensor destination)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(destination);
+        return destination.device_type == DeviceType.CPU
+            && destination.dtype == info.DType.ToScalarType()
+            && destination.shape.SequenceEqual(info.Shape)
+            && destination.is_contiguous();
+    }
+
     /// <summary>Reads every tensor, in header order. The caller owns (and disposes) the tensors.</summary>
     public Dictionary<string, torch.Tensor> ReadAll() =>
         TensorDictionary.ReadAll(_header.Tensors.Select(info => info.Name), ReadTensor);

@@ -35,7 +35,8 @@ public static class StateDictLoader
 
     /// <summary>
     /// The same check against the checkpoint's headers (no tensor data is read for it), then reads, copies and
-    /// disposes one tensor at a time, so peak memory is the module plus its largest tensor.
+    /// disposes one tensor at a time (straight into the module's own storage where dtype and layout allow), so peak
+    /// memory is the module plus at most its largest tensor.
     /// </summary>
     /// <exception cref="InvalidDataException">Missing, unexpected or mis-shaped keys, or a malformed checkpoint.</exception>
     public static void LoadStrict(torch.nn.Module module, Checkpoint checkpoint)
@@ -48,13 +49,12 @@ public static class StateDictLoader
         {
             foreach (var (key, target) in targets)
             {
-                using var source = checkpoint.Read(key);
-                target.copy_(source);
+                checkpoint.CopyTo(key, target);
             }
         }
     }
 
-    private static void Check(torch.nn.Module module, Dictionary<string, torch.Tensor> targets, Dictionary<string, long[]> shapes, string what)
+    internal static void Check(torch.nn.Module module, Dictionary<string, torch.Tensor> targets, Dictionary<string, long[]> shapes, string what)
     {
         var missing = targets.Keys.Where(k => !shapes.ContainsKey(k)).ToList();
         var unexpected = shapes.Keys.Where(k => !targets.ContainsKey(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();

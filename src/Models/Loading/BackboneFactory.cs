@@ -8,9 +8,10 @@ namespace Pipeline.Models.Loading;
 public static class BackboneFactory
 {
     /// <summary>
-    /// Creates the module (CPU, float32), reads the checkpoint, converts its names to timm's
-    /// (<see cref="Registry.ArchitectureConfig.ToTimmNames"/>), loads it with <see cref="StateDictLoader.LoadStrict(torch.nn.Module, IReadOnlyDictionary{string, torch.Tensor})"/>
-    /// and switches to eval mode. Without a weights path the module keeps its random initialisation.
+    /// Creates the module (CPU, float32), converts the checkpoint's names to timm's
+    /// (<see cref="Registry.ArchitectureConfig.ToTimmNames"/>), loads it strictly with
+    /// <see cref="MappedStateDictLoader.LoadStrict"/> (one layer at a time) and switches to eval mode. Without a weights
+    /// path the module keeps its random initialisation.
     /// </summary>
     /// <param name="model">What to build and load.</param>
     /// <param name="headless">
@@ -27,12 +28,11 @@ public static class BackboneFactory
         {
             if (model.WeightsPath is { } path)
             {
-                // The scope frees the checkpoint's tensors and any fused copies once they are copied into the module.
-                using var scope = torch.NewDisposeScope();
                 using var checkpoint = Checkpoint.Open(path);
-                var state = model.Architecture.ToTimmNames(checkpoint.ReadAll(), model.Naming);
-                if (headless && model.NumClasses > 0) DropClassifier(state, module, model.NumClasses);
-                StateDictLoader.LoadStrict(module, state);
+                // Streams the checkpoint into the module layer by layer (peak: the module plus one layer), rather
+                // than reading it whole beside the module (2x).
+                MappedStateDictLoader.LoadStrict(module, checkpoint, state => model.Architecture.ToTimmNames(state, model.Naming),
+                    headless && model.NumClasses > 0 ? (_, shape) => IsClassifier(shape, model.NumClasses) : null);
             }
             module.eval();
             return backbone;
@@ -44,10 +44,6 @@ public static class BackboneFactory
         }
     }
 
-    private static void DropClassifier(Dictionary<string, torch.Tensor> state, torch.nn.Module module, int numClasses)
-    {
-        var expected = module.state_dict().Keys.ToHashSet();
-        foreach (var key in state.Keys.Where(k => !expected.Contains(k)).ToList())
-            if (state[key].shape is [var rows, ..] && rows == numClasses) state.Remove(key);
-    }
+    // A key the headless module lacks whose leading dimension is the class count is the checkpoint's classifier.
+    private static bool IsClassifier(long[] shape, int numClasses) => shape is [var rows, ..] && rows == numClasses;
 }
