@@ -16,7 +16,7 @@ public static class SideBySideBenchmark
     public static int Run(string[] args)
     {
         var kit = Option(args, "--peer-kit")
-                  ?? throw new ArgumentException("--peer-kit is required: the folder of the peer kit's run.sh (e.g. ../shared/peer).");
+                  ?? throw new ArgumentException("--peer-kit is required: the folder of the peer kit's run.sh (the peer kit beside the project).");
         var models = (Option(args, "--models") ?? string.Join(',', BenchmarkDefaults.ForwardModels)).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var batches = (Option(args, "--batches") ?? "8,32").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToList();
         var dtype = Option(args, "--dtype") ?? "float32";

@@ -1,41 +1,21 @@
-using Pipeline.Models.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Tests.Diffusion.UNet;
 
-/// <summary>Reads the diffusers 0.30.3 <c>unet_tiny</c> fixture copied under <c>Fixtures/lcm/unet_tiny/</c> and compares tensors.</summary>
+/// <summary>The diffusers 0.30.3 <c>unet_tiny</c> fixture (<c>Fixtures/lcm/unet_tiny/</c>) through <see cref="LcmGoldens"/>.</summary>
 internal static class UNetFixture
 {
     /// <summary>The README's bound for a correct port (meta.json suggests 7.2e-5 to 7.4e-5 on the outputs).</summary>
     public const double Tolerance = 1e-4;
 
-    public static string Folder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "lcm", "unet_tiny");
+    public static string Folder => LcmGoldens.Folder("unet_tiny");
 
-    public static Dictionary<string, Tensor> Read(string file)
-    {
-        using var reader = SafeTensorsReader.Open(Path.Combine(Folder, file));
-        return reader.ReadAll();
-    }
+    public static Dictionary<string, Tensor> Read(string file) => LcmGoldens.Read("unet_tiny", file);
 
-    public static double MaxAbsDiff(Tensor actual, Tensor expected)
-    {
-        Assert.True(actual.shape.SequenceEqual(expected.shape),
-            $"shape: expected [{string.Join(", ", expected.shape)}], seen [{string.Join(", ", actual.shape)}]");
-        using var diff = (actual - expected).abs().max();
-        return diff.item<float>();
-    }
+    public static double MaxAbsDiff(Tensor actual, Tensor expected) => LcmGoldens.MaxAbsDiff(actual, expected);
 
-    public static void AssertClose(Tensor expected, Tensor actual, string what, double tolerance = Tolerance)
-    {
-        var diff = MaxAbsDiff(actual, expected);
-        Assert.True(diff <= tolerance, $"{what}: expected max |diff| <= {tolerance:G3}, seen {diff:G3}");
-    }
+    public static void AssertClose(Tensor expected, Tensor actual, string what, double tolerance = Tolerance) =>
+        LcmGoldens.AssertClose(expected, actual, what, tolerance);
 
-    /// <summary>A fresh temporary folder, deleted by the caller.</summary>
-    public static string TempFolder()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "unet-test-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public static string TempFolder() => LcmGoldens.TempFolder("unet");
 }
