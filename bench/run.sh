@@ -5,7 +5,7 @@
 #        bench/run.sh planning [--lines 1000000] [--shard-size 1000] [--model NAME] [--root DIR] [--preload-torch]
 #        bench/run.sh cluster-e2e [--images 256] [--e2e-model NAME] [--dtype float32|bfloat16]
 #        bench/run.sh knn [--rows 200000] [--dim 384] [--queries 1000] [-k 10] [--threads 2] [--metric ip|cosine|l2] [--block-rows N]
-#        bench/run.sh hnsw [--vectors /tmp/peer_vectors] [--ef 16,32,64,128,256] [--storage float32|float16] [--configs peer,peer-1part,choose] [--partitions N]
+#        bench/run.sh hnsw [--vectors /tmp/peer_vectors] [--ef 16,32,64,128,256] [--storage float32|float16] [--configs peer,choose,pipeline] [--partitions N]
 #        bench/run.sh load [--models vit_large_patch14_dinov2.lvd142m,...] [--threads N] [--json] [--no-first-batch] [--naming timm|huggingface]   (checkpoint load peak RSS / size, load s, time to first batch)
 #        bench/run.sh hnsw-memory [--rows 1000000] [--budget-mib 4096] [--partitions N]
 #        bench/run.sh forward [--models ...] [--batches 8,32] [--dtype float32|bfloat16] [--json]

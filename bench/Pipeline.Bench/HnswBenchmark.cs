@@ -19,14 +19,14 @@ public static class HnswBenchmark
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    /// <summary>pipeline-bench hnsw [--vectors /tmp/peer_vectors] [--ef 16,32,64,128,256] [--storage float32|float16] [--configs peer,peer-1part,choose,pipeline] [--partitions 0] [--budget-mib 1024] [--peer-results DIR] [--no-exact]</summary>
+    /// <summary>pipeline-bench hnsw [--vectors /tmp/peer_vectors] [--ef 16,32,64,128,256] [--storage float32|float16] [--configs peer,choose,pipeline] [--partitions 1] [--budget-mib 1024] [--peer-results DIR] [--no-exact]</summary>
     public static int Run(string[] args, int threads)
     {
         string folder = Option(args, "--vectors") ?? "/tmp/peer_vectors";
         var efs = (Option(args, "--ef") ?? "16,32,64,128,256").Split(',').Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToArray();
         var storage = Enum.Parse<IndexStorage>(Option(args, "--storage") ?? "float32", ignoreCase: true);
-        var configs = (Option(args, "--configs") ?? "peer,peer-1part,choose").Split(',');
-        int partitions = int.Parse(Option(args, "--partitions") ?? "0", CultureInfo.InvariantCulture);
+        var configs = (Option(args, "--configs") ?? "peer,choose,pipeline").Split(',');
+        int partitions = int.Parse(Option(args, "--partitions") ?? "1", CultureInfo.InvariantCulture);
         long budget = long.Parse(Option(args, "--budget-mib") ?? "1024", CultureInfo.InvariantCulture) * 1024 * 1024;
         string peerFolder = Option(args, "--peer-results") ?? Environment.GetEnvironmentVariable("PEER_OUT") ?? "/tmp/peer-results";
         if (!File.Exists(Path.Combine(folder, "xb.npy")))
@@ -73,14 +73,12 @@ public static class HnswBenchmark
         }
         foreach (string config in configs.Where(c => c != "pipeline"))
         {
-            // peer: hnswlib's M=16, efConstruction=200; peer-1part: the same as one graph (single-threaded build, one
-            // graph search per query); choose: HnswParameters.Choose for this shard and budget.
+            // peer: hnswlib's M=16, efConstruction=200; choose: HnswParameters.Choose for this shard and budget.
             var (parameters, configPartitions) = config switch
             {
                 "peer" => (new HnswParameters(16, 200, efs[0]), partitions),
-                "peer-1part" => (new HnswParameters(16, 200, efs[0]), 1),
                 "choose" => (HnswParameters.Choose(n, dim, storage, budget), partitions),
-                _ => throw new ArgumentException($"unknown config {config}: peer, peer-1part, choose or pipeline"),
+                _ => throw new ArgumentException($"unknown config {config}: peer, choose or pipeline"),
             };
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();

@@ -37,6 +37,8 @@ public sealed class IndexTaskRunner(IObjectStoreFactory stores, ILogger<IndexTas
             Connectivity = spec.Connectivity,
             ExpansionAdd = spec.ExpansionAdd,
             ExpansionSearch = spec.ExpansionSearch,
+            RecallQueries = spec.RecallQueries,
+            RecallSeed = shard,
         };
         var folder = Directory.CreateTempSubdirectory("pipeline-index-build-");
         try
@@ -50,9 +52,10 @@ public sealed class IndexTaskRunner(IObjectStoreFactory stores, ILogger<IndexTas
             using (built.Index)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                // Exact search is the ground truth: measuring it against itself would say nothing.
+                // Exact search is the ground truth: measuring it against itself would say nothing. A format that
+                // measured at build (on rows its index did not hold yet) has the better figure.
                 recall = format.Kind == "exact" ? null
-                    : HeldOutRecall.Measure(built.Index, rows.Vectors, rows.Dimension, settings.Metric, spec.RecallQueries, seed: shard);
+                    : built.Recall ?? HeldOutRecall.Measure(built.Index, rows.Vectors, rows.Dimension, settings.Metric, spec.RecallQueries, seed: shard);
             }
 
             var files = built.Files.Select(f => IndexLayout.ShardFolder + Path.GetFileName(f)).ToList();

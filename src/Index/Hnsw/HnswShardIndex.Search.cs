@@ -57,13 +57,13 @@ public sealed partial class HnswShardIndex
             var pool = _parts[p];
             int kPart = (int)Math.Min(kOut, pool.Rows);
             var buffer = new float[dimension];
-            var searcher = pool.Rent();
+            var searcher = pool.Rent(expansion);
             try
             {
                 for (int q = first; q < last; q++)
                 {
                     query.AsSpan(q * dimension, dimension).CopyTo(buffer);
-                    int n = searcher.Search(buffer, kPart, expansion, out ulong[] keys, out float[] distances);
+                    int n = searcher.Search(buffer, kPart, out ulong[] keys, out float[] distances);
                     for (int r = 0; r < n; r++)
                     {
                         candidateKeys[p][q * kOut + r] = (long)keys[r];

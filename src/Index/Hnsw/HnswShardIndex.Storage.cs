@@ -12,6 +12,8 @@ public sealed partial class HnswShardIndex
     /// </summary>
     public void Save(string path)
     {
+        if (_heldBack is not null)
+            throw new InvalidOperationException($"{HeldBackRows} held-back rows are not in the graph yet: add them (AddHeldBack) before saving.");
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = Path.GetFullPath(path);
         var entries = new HnswPartEntry[_parts.Length];
@@ -26,7 +28,7 @@ public sealed partial class HnswShardIndex
             }
             else
             {
-                var searcher = _parts[p].Rent();
+                var searcher = _parts[p].Rent(Parameters.ExpansionSearch); // any efSearch: saving does not search
                 try { searcher.Index.Save(partPath); }
                 finally { _parts[p].Return(searcher); }
             }

@@ -9,14 +9,14 @@ namespace Pipeline.Index.Hnsw;
 /// inner product, squared L2 distance (ascending) for L2, equal scores by row number, lower first.
 /// </summary>
 /// <remarks>
-/// <para>Parallel build: the binding's Add is single-threaded and not thread-safe (each call may reserve capacity
-/// unsynchronised; it exposes no reserve and no thread slot), so the rows are split into <see cref="Partitions"/>
-/// contiguous ranges (one per core by default) and each range gets its own graph, built on its own thread. A search
-/// runs on every sub-graph and merges the lists: a query costs about <see cref="Partitions"/> graph searches instead
-/// of one, and recall at a given efSearch is higher than one graph's, since each sub-graph returns its own top k.</para>
-/// <para>Search is safe from many threads at once: every native search runs on an instance no other thread holds
-/// (<see cref="HnswSearcherPool"/>). An index opened from a file opens further memory-mapped views as threads need
-/// them; a freshly built index has one instance per sub-graph, so concurrent searches of it take turns.</para>
+/// <para>Parallel build: one graph, rows added by all cores at once through the native library with capacity and
+/// per-thread contexts reserved first (<see cref="USearchNative"/>; the binding's own Add is not thread-safe). Which
+/// thread adds a row first is up to the scheduler, so two builds of the same rows give graphs that differ a little
+/// (recall alike). <see cref="Partitions"/> &gt; 1 builds separate sub-graphs instead; a search runs on every one and
+/// merges the lists (the file format keeps parts; indices saved before one-graph builds have one per build thread).</para>
+/// <para>Search is safe from many threads at once (<see cref="HnswSearcherPool"/>): an index opened from a file lends
+/// each memory-mapped view to one thread and opens more as threads need them; a freshly built graph is searched by
+/// up to one thread per core at once, at one efSearch at a time.</para>
 /// <para>Cosine: rows and queries are L2-normalised here in float32 (a zero vector stays zero and scores 0) and the
 /// graph uses inner product, so float16 storage rounds the normalised rows once, as <see cref="ExactIndex"/> does.
 /// USearch's inner-product distance is 1 - dot; the score reported is 1 - distance.</para>
@@ -27,6 +27,7 @@ public sealed partial class HnswShardIndex : IDisposable
 {
     private readonly HnswSearcherPool[] _parts;
     private readonly string[]? _sourceFiles; // part files this index was opened from; null when built in memory
+    private (float[] Vectors, int[] Rows, int Threads)? _heldBack; // rows the build left for AddHeldBack
 
     private HnswShardIndex(HnswSearcherPool[] parts, string[]? sourceFiles, int dimension, IndexMetric metric, IndexStorage storage,
         HnswParameters parameters, long inputRows)
@@ -38,11 +39,13 @@ public sealed partial class HnswShardIndex : IDisposable
         Storage = storage;
         Parameters = parameters;
         InputRows = inputRows;
-        Rows = checked((int)parts.Sum(p => p.Rows));
     }
 
-    /// <summary>Indexed rows (skipped rows not counted).</summary>
-    public int Rows { get; }
+    /// <summary>Indexed rows (skipped rows and rows still held back not counted).</summary>
+    public int Rows => checked((int)_parts.Sum(p => p.Rows));
+
+    /// <summary>Rows the build held back that <see cref="AddHeldBack"/> has not added yet.</summary>
+    public int HeldBackRows => _heldBack?.Rows.Length ?? 0;
 
     /// <summary>Rows given to the build, skipped ones included: row numbers are below this.</summary>
     public long InputRows { get; }
@@ -59,7 +62,7 @@ public sealed partial class HnswShardIndex : IDisposable
     /// <summary>Graph settings; <see cref="HnswParameters.ExpansionSearch"/> is the default efSearch of <see cref="Search"/>.</summary>
     public HnswParameters Parameters { get; }
 
-    /// <summary>Sub-graphs searched and merged by every query (one per build thread).</summary>
+    /// <summary>Sub-graphs searched and merged by every query (one unless the build asked for more).</summary>
     public int Partitions => _parts.Length;
 
     /// <summary>Native instances opened so far over all sub-graphs (tests, diagnostics).</summary>

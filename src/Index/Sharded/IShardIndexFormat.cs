@@ -31,4 +31,11 @@ public sealed record ShardShape(int Rows, int Dimension, IndexMetric Metric, Exa
 /// A shard just built: the index, the build parameters <c>index.json</c> records (connectivity, ...), and the local
 /// files written, the main file first.
 /// </summary>
-public sealed record BuiltShard(IShardIndex Index, IReadOnlyDictionary<string, long> Parameters, IReadOnlyList<string> Files);
+public sealed record BuiltShard(IShardIndex Index, IReadOnlyDictionary<string, long> Parameters, IReadOnlyList<string> Files)
+{
+    /// <summary>
+    /// Recall@10 the format measured while building, on rows its index did not hold yet (truly new queries); null
+    /// when it measured none (the caller then measures the finished index).
+    /// </summary>
+    public double? Recall { get; init; }
+}

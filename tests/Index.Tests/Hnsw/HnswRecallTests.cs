@@ -22,9 +22,9 @@ public sealed class HnswRecallTests
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void Defaults_reach_recall_095_at_100k_float32_one_partition() => AssertRecall(100_000, IndexStorage.Float32, partitions: 1);
+    public void Defaults_reach_recall_095_at_100k_float32() => AssertRecall(100_000, IndexStorage.Float32);
 
-    private static void AssertRecall(int rows, IndexStorage storage, int partitions = 0)
+    private static void AssertRecall(int rows, IndexStorage storage, int partitions = 1)
     {
         var data = HnswTestData.Mixture(rows, Dim, seed: 1);
         var queries = HnswTestData.Mixture(Queries, Dim, seed: 2);
