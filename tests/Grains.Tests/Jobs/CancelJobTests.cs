@@ -82,9 +82,19 @@ public sealed class CancelJobTests(EmbedClusterFixture fixture) : IDisposable
                 return;
             }
             await JobTestHelpers.WaitForAsync(job, s => s.IsFinal || (s.PlanningDone && s.State == JobState.Running), JobTimeout);
-            while (await job.LeaseTaskAsync(HandCluster.Worker) is { } lease)
-                await job.CompleteTaskAsync(lease.Task, lease.LeaseId, await hand.RunAsync(lease));
-            var status = await JobTestHelpers.WaitForFinalAsync(job, JobTimeout);
+            // Lease until the job ends: a task the retry re-queues may become leasable a moment after another
+            // lease came back empty, so an empty lease does not mean the work is done.
+            var deadline = DateTime.UtcNow + JobTimeout;
+            JobStatus status;
+            while (!(status = await job.GetStatusAsync()).IsFinal)
+            {
+                if (await job.LeaseTaskAsync(HandCluster.Worker) is { } lease)
+                    await job.CompleteTaskAsync(lease.Task, lease.LeaseId, await hand.RunAsync(lease));
+                else if (DateTime.UtcNow > deadline)
+                    Assert.Fail($"job cancel-retry did not end within {JobTimeout}: last status {status}");
+                else
+                    await Task.Delay(50);
+            }
             var rows = await JobOutputReader.Open(hand.Stores, outputPath).AllRowsAsync();
             Assert.True(status.State != JobState.Succeeded || rows.Count == 3,
                 $"retry of a cancelled job ended {status.State} with {rows.Count} of 3 images embedded ({status}); expected the 2 tasks the cancel left to run (or the retry refused)");
