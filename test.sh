@@ -9,10 +9,11 @@ if [ "${1:-}" = "--filter" ]; then filter="$2"; shift 2; fi
 [ -d infra/azurite/node_modules/azurite ] && [ -d infra/azurite/node_modules/hyparquet ] || npm ci --prefix infra/azurite --no-audit --no-fund
 [ -d infra/k8s/validate/node_modules/kubernetes-models ] && [ -d infra/k8s/validate/node_modules/yaml ] || npm ci --prefix infra/k8s/validate --no-audit --no-fund
 # Debian's packages: Chromium renders the HTML result pages in their tests (headless); OpenBLAS is exact search's
-# matrix product (as a silo image installs it). apt needs root, as CI has.
+# matrix product and TurboJPEG decodes JPEG pixels (as a silo image installs them). apt needs root, as CI has.
 packages=()
 command -v chromium >/dev/null || packages+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/libopenblas.so.0 ] || packages+=(libopenblas0-pthread)
+[ -e /usr/lib/x86_64-linux-gnu/libturbojpeg.so.0 ] || packages+=(libturbojpeg0)
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
   "${apt_get[@]}" update -qq && DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq --no-install-recommends "${packages[@]}"

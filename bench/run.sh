@@ -11,10 +11,13 @@
 #        bench/run.sh forward [--models ...] [--batches 8,32] [--dtype float32|bfloat16] [--json]
 #        bench/run.sh side-by-side --peer-kit ../shared/peer [--models ...] [--batches 8,32] [--dtype float32|bfloat16] [--rounds 2] [--json]
 #        bench/run.sh lcm [--sizes tiny,sd15] [--batches 1,2,4] [--seconds 4]
+#        bench/run.sh decode [--corpus /tmp/peer_corpus] [--decode-threads 1,2] [--passes 3] [--e2e-model NAME]
 #   forward: images/s per family at batch 1, 8, 32; e2e: `pipeline embed` on the embedded runtime.
 #   scheduler: lease+commit pairs/s of one job on an in-process silo with simulated workers, grain-state bytes per lease.
 #   hnsw: on the peer's files (the peer kit's run.sh --parts 3,4 first), JSON lines of build s, recall@10 and q/s per ef, exact q/s, ratios.
 #   hnsw-memory: peak RSS (VmHWM) of building a float16 HNSW shard of synthetic rows.
+#   decode: read + decode + preprocess of a JPEG folder (the peer kit's part 2 corpus by default) on 1 and N threads,
+#   beside the peer's decode_w0 (PIL + timm's eval transform); decode alone too.
 #   side-by-side: ours and the peer kit's part 1 (PyTorch + timm, profile tuned) model by model, interleaved, with ratios.
 #   lcm: seconds per image of LCM 4 steps / LCM-LoRA 4 steps (CFG) / DDIM 50 steps (CFG) from the components timed
 #   alone (text encoder, UNet step, VAE decode) at the tiny fixture size and SD-1.5's (random weights); the tiny model

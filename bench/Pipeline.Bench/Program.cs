@@ -33,6 +33,7 @@ if (mode is "lcm")
     return GenerationBenchmark.Run(args);
 }
 if (mode is "hnsw") return HnswBenchmark.Run(args, threads);
+if (mode is "decode") return DecodeBenchmark.Run(args);
 if (mode is "hnsw-memory") return HnswMemoryBenchmark.Run(args);
 if (mode is "scheduler")
 {

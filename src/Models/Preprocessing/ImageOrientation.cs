@@ -5,7 +5,7 @@ using SkiaSharp;
 namespace Pipeline.Models.Preprocessing;
 
 /// <summary>
-/// Drops alpha from RGBA and applies an EXIF orientation in the same pass. Hand-written because Skia would need a
+/// Drops alpha from RGBA and applies an EXIF orientation in the same pass (or orients RGB). Hand-written because Skia would need a
 /// canvas draw (with resampling settings and a second RGBA buffer) for what is an index permutation; the mapping is
 /// the one of <c>PIL.ImageOps.exif_transpose</c>.
 /// </summary>
@@ -18,15 +18,37 @@ internal static class ImageOrientation
     /// <summary>Returns oriented RGB bytes of an RGBA8888 image stored row-major with the given size.</summary>
     public static byte[] RgbaToOrientedRgb(ReadOnlySpan<byte> rgba, int width, int height, SKEncodedOrigin origin, out int outWidth, out int outHeight)
     {
-        var swap = SwapsAxes(origin);
-        outWidth = swap ? height : width;
-        outHeight = swap ? width : height;
         var rgb = GC.AllocateUninitializedArray<byte>(width * height * 3);
         if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
         {
+            (outWidth, outHeight) = (width, height);
             DropAlpha(rgba[..(width * height * 4)], rgb);
             return rgb;
         }
+
+        Permute(rgba, 4, width, height, origin, rgb, out outWidth, out outHeight);
+        return rgb;
+    }
+
+    /// <summary>Returns <paramref name="rgb"/> itself when the orientation is the stored one, else new oriented bytes.</summary>
+    public static byte[] OrientRgb(byte[] rgb, int width, int height, SKEncodedOrigin origin, out int outWidth, out int outHeight)
+    {
+        if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
+        {
+            (outWidth, outHeight) = (width, height);
+            return rgb;
+        }
+
+        var oriented = GC.AllocateUninitializedArray<byte>(width * height * 3);
+        Permute(rgb, 3, width, height, origin, oriented, out outWidth, out outHeight);
+        return oriented;
+    }
+
+    private static void Permute(ReadOnlySpan<byte> source, int channels, int width, int height, SKEncodedOrigin origin, Span<byte> rgb, out int outWidth, out int outHeight)
+    {
+        var swap = SwapsAxes(origin);
+        outWidth = swap ? height : width;
+        outHeight = swap ? width : height;
 
         // For output pixel (x, y) the source pixel is (sx, sy) = (ax + bx * x + cx * y, ay + by * x + cy * y).
         var (ax, bx, cx, ay, by, cy) = origin switch
@@ -48,15 +70,13 @@ internal static class ImageOrientation
             {
                 var sx = ax + bx * x + cx * y;
                 var sy = ay + by * x + cy * y;
-                var s = (sy * width + sx) * 4;
-                rgb[o] = rgba[s];
-                rgb[o + 1] = rgba[s + 1];
-                rgb[o + 2] = rgba[s + 2];
+                var s = (sy * width + sx) * channels;
+                rgb[o] = source[s];
+                rgb[o + 1] = source[s + 1];
+                rgb[o + 2] = source[s + 2];
                 o += 3;
             }
         }
-
-        return rgb;
     }
 
     private static void DropAlpha(ReadOnlySpan<byte> rgba, Span<byte> rgb)

@@ -37,18 +37,17 @@ public sealed class ImagePreprocessorTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(FixtureCases))]
-    public void SkiaDecodedJpegStaysCloseToTheGoldenPixelValues(string fixture, string image)
+    public void DecodedJpegGivesTheGoldenPixelValuesExactly(string fixture, string image)
     {
         var expected = PreprocessFixtures.PixelValues(fixture, image);
         var decoded = ImageDecoder.Decode(PreprocessFixtures.Jpeg(image));
         var actual = ImagePreprocessor.Preprocess(decoded, PreprocessFixtures.Config(fixture));
 
         var (max, mean) = PreprocessFixtures.Difference(actual, expected);
-        output.WriteLine($"{fixture}/{image} from the JPEG via SkiaSharp: max |diff| {max:G3}, mean {mean:G3} (one uint8 level is ~0.0175)");
+        output.WriteLine($"{fixture}/{image} from the JPEG ({ImageDecoder.JpegBackend}): max |diff| {max:G3}, mean {mean:G3} (one uint8 level is ~0.0175)");
 
-        // Loose: decoders may differ by a few levels (libjpeg-turbo builds, IDCT choice). 0.2 is ~11 levels.
-        Assert.True(max <= 0.2, $"expected max |diff| <= 0.2 from the JPEG, saw {max}");
-        Assert.True(mean <= 0.01, $"expected mean |diff| <= 0.01 from the JPEG, saw {mean}");
+        // The JPEG decodes to Pillow's bytes (JpegPillowExactnessTests), so the pipeline from the file is the reference's.
+        Assert.True(max <= 1e-6, $"expected max |diff| <= 1e-6 from the JPEG, saw {max} (mean {mean})");
     }
 
     [Theory]

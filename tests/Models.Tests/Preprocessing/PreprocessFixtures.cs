@@ -27,9 +27,12 @@ internal static class PreprocessFixtures
     public static byte[] Jpeg(string image) => File.ReadAllBytes(Path.Combine(Directory, "images", image + ".jpg"));
 
     /// <summary>Pillow's decode of the JPEG (<c>rgb</c>, uint8 [H, W, 3]).</summary>
-    public static DecodedImage PillowDecoded(string image)
+    public static DecodedImage PillowDecoded(string image) => PillowDecodedFile(Path.Combine(Directory, "images", image + ".rgb.safetensors"));
+
+    /// <summary>A Pillow decode saved as <c>rgb</c>, uint8 [H, W, 3], in a safetensors file.</summary>
+    public static DecodedImage PillowDecodedFile(string path)
     {
-        using var reader = SafeTensorsReader.Open(Path.Combine(Directory, "images", image + ".rgb.safetensors"));
+        using var reader = SafeTensorsReader.Open(path);
         using var rgb = reader.ReadTensor("rgb");
         var shape = rgb.shape;
         return new DecodedImage((int)shape[1], (int)shape[0], rgb.data<byte>().ToArray());
