@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks that print figures.
-# Usage: bench/run.sh [forward|e2e|all] [--threads N] [--models name[@res],...] [--images N]
+# Usage: bench/run.sh [forward|e2e|all] [--threads N] [--models name[@res],...] [--images N] [--corpus DIR] [--runs N]
 #        bench/run.sh scheduler [--tasks 10000,100000] [--workers 64] [--commit none,marker,executor] [--root DIR] [--idle-ms 10] [--after-planning]
 #        bench/run.sh planning [--lines 1000000] [--shard-size 1000] [--model NAME] [--root DIR] [--preload-torch]
 #        bench/run.sh cluster-e2e [--images 256] [--e2e-model NAME] [--dtype float32|bfloat16]
@@ -12,7 +12,9 @@
 #        bench/run.sh side-by-side --peer-kit ../shared/peer [--models ...] [--batches 8,32] [--dtype float32|bfloat16] [--rounds 2] [--json]
 #        bench/run.sh lcm [--sizes tiny,sd15] [--batches 1,2,4] [--seconds 4]
 #        bench/run.sh decode [--corpus /tmp/peer_corpus] [--decode-threads 1,2] [--passes 3] [--e2e-model NAME]
-#   forward: images/s per family at batch 1, 8, 32; e2e: `pipeline embed` on the embedded runtime.
+#   forward: images/s per family at batch 1, 8, 32; e2e: `pipeline embed` on the embedded runtime, --runs times (each a
+#   new job; median, min, max), of a generated corpus or --corpus DIR (the peer kit's /tmp/peer_corpus), then the model
+#   alone at batch 32 in the same process.
 #   scheduler: lease+commit pairs/s of one job on an in-process silo with simulated workers, grain-state bytes per lease.
 #   hnsw: on the peer's files (the peer kit's run.sh --parts 3,4 first), JSON lines of build s, recall@10 and q/s per ef, exact q/s, ratios.
 #   hnsw-memory: peak RSS (VmHWM) of building a float16 HNSW shard of synthetic rows.

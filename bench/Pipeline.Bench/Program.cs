@@ -109,10 +109,22 @@ if (mode is "cluster-e2e")
 if (mode is "e2e" or "all")
 {
     var model = Option("--e2e-model") ?? "convnext_tiny.fb_in22k_ft_in1k";
-    var result = await EndToEndBenchmark.RunAsync(model, images, batchSize: 32, dtype, CancellationToken.None);
+    var corpus = Option("--corpus");
+    int runs = int.Parse(Option("--runs") ?? "1", CultureInfo.InvariantCulture);
+    var results = await EndToEndBenchmark.RunAsync(model, images, corpus, runs, batchSize: 32, dtype, CancellationToken.None);
+    string what = corpus is null ? $"{images} generated images (mixed sizes and formats)" : $"the {results[0].Images} files of {corpus}";
+    foreach (var (result, run) in results.Select((r, i) => (r, i + 1)))
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"end to end run {run}: pipeline embed {what} with {result.Model}, batch 32: {result.Seconds:F1} s, {result.ImagesPerSecond:F1} images/s ({result.State})"));
+    var rates = results.Select(r => r.ImagesPerSecond).Order().ToList();
+    double median = rates.Count % 2 == 1 ? rates[rates.Count / 2] : (rates[rates.Count / 2 - 1] + rates[rates.Count / 2]) / 2;
+    // Model-only figure of the same model in the same process, after the jobs (the silo is idle then).
+    var variant = ModelRegistry.Get(model);
+    var forward = ForwardBenchmark.Run(variant, variant.Preprocess.CropHeight, [32], TimeSpan.FromSeconds(8), Pipeline.Models.Embedding.ImageEmbedder.ParseComputeDType(dtype)).Single();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"end to end: pipeline embed {result.Images} generated images (mixed sizes and formats) with {result.Model}: " +
-        $"{result.Seconds:F1} s, {result.ImagesPerSecond:F1} images/s ({result.State}); peer: 20.7 images/s (512 640x480 JPEGs, ConvNeXt-T)"));
+        $"end to end over {rates.Count} run(s): median {median:F1}, min {rates[0]:F1}, max {rates[^1]:F1} images/s (spread {(rates[^1] - rates[0]) / median:P0} of the median); " +
+        $"model only, batch 32, this process: {forward.ImagesPerSecond:F1} images/s; median end to end / model only = {median / forward.ImagesPerSecond:P0}; " +
+        $"JPEG pixels: {Pipeline.Models.Preprocessing.ImageDecoder.JpegBackend}"));
 }
 return 0;
 
