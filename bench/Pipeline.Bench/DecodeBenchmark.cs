@@ -33,7 +33,7 @@ public static class DecodeBenchmark
         {
             var rates = Enumerable.Range(0, passes).Select(_ => Once(files, config, threads, preprocess: true)).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{threads} thread(s): {rates.Max():F1} images/s best, {Median(rates):F1} median of {passes} passes; per core {rates.Max() / threads:F1}"));
+                $"{threads} thread(s): {rates.Max():F1} images/s best, {BenchArgs.Median(rates):F1} median of {passes} passes; per core {rates.Max() / threads:F1}"));
         }
         return 0;
     }
@@ -55,11 +55,5 @@ public static class DecodeBenchmark
         workers.ForEach(t => t.Start());
         workers.ForEach(t => t.Join());
         return files.Length / watch.Elapsed.TotalSeconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -115,9 +115,5 @@ public static class GenerationBenchmark
         return times[times.Count / 2];
     }
 
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
+    private static string? Option(string[] args, string name) => BenchArgs.Option(args, name);
 }

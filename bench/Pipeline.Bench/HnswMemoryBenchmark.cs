@@ -16,10 +16,10 @@ public static class HnswMemoryBenchmark
     /// <summary>pipeline-bench hnsw-memory [--rows 1000000] [--dim 384] [--budget-mib 4096] [--partitions 1]</summary>
     public static int Run(string[] args)
     {
-        int rows = int.Parse(HnswBenchmark.Option(args, "--rows") ?? "1000000", CultureInfo.InvariantCulture);
-        int dim = int.Parse(HnswBenchmark.Option(args, "--dim") ?? "384", CultureInfo.InvariantCulture);
-        long budget = long.Parse(HnswBenchmark.Option(args, "--budget-mib") ?? "4096", CultureInfo.InvariantCulture) * 1024 * 1024;
-        int partitions = int.Parse(HnswBenchmark.Option(args, "--partitions") ?? "1", CultureInfo.InvariantCulture);
+        int rows = int.Parse(BenchArgs.Option(args, "--rows") ?? "1000000", CultureInfo.InvariantCulture);
+        int dim = int.Parse(BenchArgs.Option(args, "--dim") ?? "384", CultureInfo.InvariantCulture);
+        long budget = long.Parse(BenchArgs.Option(args, "--budget-mib") ?? "4096", CultureInfo.InvariantCulture) * 1024 * 1024;
+        int partitions = int.Parse(BenchArgs.Option(args, "--partitions") ?? "1", CultureInfo.InvariantCulture);
         var parameters = HnswParameters.Choose(rows, dim, IndexStorage.Float16, budget);
         var data = Mixture(rows, dim, centres: 50, seed: 1);
         double before = PeakRssMiB();

@@ -117,7 +117,7 @@ if (mode is "e2e" or "all")
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"end to end run {run}: pipeline embed {what} with {result.Model}, batch 32: {result.Seconds:F1} s, {result.ImagesPerSecond:F1} images/s ({result.State})"));
     var rates = results.Select(r => r.ImagesPerSecond).Order().ToList();
-    double median = rates.Count % 2 == 1 ? rates[rates.Count / 2] : (rates[rates.Count / 2 - 1] + rates[rates.Count / 2]) / 2;
+    double median = BenchArgs.Median(rates);
     // Model-only figure of the same model in the same process, after the jobs (the silo is idle then).
     var variant = ModelRegistry.Get(model);
     var forward = ForwardBenchmark.Run(variant, variant.Preprocess.CropHeight, [32], TimeSpan.FromSeconds(8), Pipeline.Models.Embedding.ImageEmbedder.ParseComputeDType(dtype)).Single();
@@ -133,8 +133,4 @@ static string CpuModel() =>
         ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
         : "?";
 
-string? Option(string name)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
+string? Option(string name) => BenchArgs.Option(args, name);

@@ -70,9 +70,5 @@ public static class SideBySideBenchmark
         Console.WriteLine(JsonSerializer.Serialize(line));
     }
 
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
+    private static string? Option(string[] args, string name) => BenchArgs.Option(args, name);
 }
