@@ -33,6 +33,11 @@ if (mode is "lcm")
     return GenerationBenchmark.Run(args);
 }
 if (mode is "hnsw") return HnswBenchmark.Run(args, threads);
+if (mode is "gemm")
+{
+    torch.set_num_threads(threads);
+    return GemmBenchmark.Run(args);
+}
 if (mode is "decode") return DecodeBenchmark.Run(args);
 if (mode is "hnsw-memory") return HnswMemoryBenchmark.Run(args);
 if (mode is "scheduler")

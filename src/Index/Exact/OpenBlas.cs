@@ -41,6 +41,16 @@ internal static unsafe class OpenBlas
         }
     }
 
+    /// <summary>
+    /// <paramref name="c"/> [m, n] = <paramref name="a"/> [m, k] x <paramref name="b"/> [n, k]^T + <paramref name="beta"/>
+    /// x <paramref name="c"/> on native row-major float32 memory (tensors' data; the GEMM benchmark compares it).
+    /// </summary>
+    public static void MultiplyByTranspose(float* a, float* b, float* c, int m, int n, int k, float beta)
+    {
+        var api = Loaded.Value ?? throw new InvalidOperationException("OpenBLAS is not loaded.");
+        api.Sgemm(RowMajor, NoTrans, Trans, m, n, k, 1f, a, k, b, k, beta, c, n);
+    }
+
     private static Api? Load()
     {
         if (string.Equals(Environment.GetEnvironmentVariable(DisableVariable), "torch", StringComparison.OrdinalIgnoreCase)) return null;
