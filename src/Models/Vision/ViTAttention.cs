@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Vision;
@@ -10,8 +11,8 @@ namespace Pipeline.Models.Vision;
 /// </summary>
 public sealed class ViTAttention : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear qkv;
-    private readonly Linear proj;
+    private readonly TokenLinear qkv;
+    private readonly TokenLinear proj;
     private readonly int _numHeads;
     private readonly int _headDim;
 
@@ -25,8 +26,8 @@ public sealed class ViTAttention : nn.Module<Tensor, Tensor>
         }
         _numHeads = numHeads;
         _headDim = dim / numHeads;
-        qkv = nn.Linear(dim, dim * 3, hasBias: qkvBias, device: device);
-        proj = nn.Linear(dim, dim, hasBias: true, device: device);
+        qkv = new TokenLinear(dim, dim * 3, hasBias: qkvBias, device: device);
+        proj = new TokenLinear(dim, dim, hasBias: true, device: device);
         RegisterComponents();
     }
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Vision;
@@ -7,15 +8,15 @@ namespace Pipeline.Models.Vision;
 /// <summary>timm <c>Mlp</c>: <c>fc1</c> D -> hidden, exact (erf) GELU, <c>fc2</c> hidden -> D.</summary>
 public sealed class ViTMlp : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear fc1;
-    private readonly Linear fc2;
+    private readonly TokenLinear fc1;
+    private readonly TokenLinear fc2;
 
     /// <summary>Creates the MLP with <paramref name="hidden"/> hidden features.</summary>
     public ViTMlp(int dim, int hidden, Device? device = null)
         : base(nameof(ViTMlp))
     {
-        fc1 = nn.Linear(dim, hidden, hasBias: true, device: device);
-        fc2 = nn.Linear(hidden, dim, hasBias: true, device: device);
+        fc1 = new TokenLinear(dim, hidden, hasBias: true, device: device);
+        fc2 = new TokenLinear(hidden, dim, hasBias: true, device: device);
         RegisterComponents();
     }
 

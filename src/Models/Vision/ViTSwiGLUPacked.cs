@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Vision;
@@ -12,8 +13,8 @@ namespace Pipeline.Models.Vision;
 /// </summary>
 public sealed class ViTSwiGLUPacked : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear fc1;
-    private readonly Linear fc2;
+    private readonly TokenLinear fc1;
+    private readonly TokenLinear fc2;
 
     /// <summary>Creates the FFN; <paramref name="packedHidden"/> is the width of <c>fc1</c>'s output (2h, even).</summary>
     public ViTSwiGLUPacked(int dim, int packedHidden, Device? device = null)
@@ -23,8 +24,8 @@ public sealed class ViTSwiGLUPacked : nn.Module<Tensor, Tensor>
         {
             throw new ArgumentException($"packed SwiGLU width must be even, got {packedHidden}", nameof(packedHidden));
         }
-        fc1 = nn.Linear(dim, packedHidden, hasBias: true, device: device);
-        fc2 = nn.Linear(packedHidden / 2, dim, hasBias: true, device: device);
+        fc1 = new TokenLinear(dim, packedHidden, hasBias: true, device: device);
+        fc2 = new TokenLinear(packedHidden / 2, dim, hasBias: true, device: device);
         RegisterComponents();
     }
 
