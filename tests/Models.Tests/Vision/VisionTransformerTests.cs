@@ -71,6 +71,33 @@ public sealed class VisionTransformerTests(ITestOutputHelper output)
     [Theory]
     [InlineData("dinov2_tiny")]
     [InlineData("dinov2_reg_tiny")]
+    public void InBfloat16TheEmbeddingStaysWithTimmsFloat32One(string fixtureCase)
+    {
+        // bfloat16 attention runs as two matrix products (not the fused kernel): the embedding must still be timm's,
+        // to bfloat16's precision (8 bits of mantissa, so about 1e-2 relative per value).
+        using var scope = NewDisposeScope();
+        var config = F.Config(fixtureCase);
+        var state = config.ToTimmNames(F.Read(fixtureCase, "weights_timm.safetensors"), CheckpointNaming.Timm);
+        using var model = config.Create(F.NumClasses, device: null);
+        StateDictLoader.LoadStrict(model, state);
+        model.eval();
+        model.to(ScalarType.BFloat16);
+        var input = F.Read(fixtureCase, "input.safetensors")["pixel_values"];
+        var expected = F.Read(fixtureCase, "expected.safetensors")["pooled"];
+        using var _ = inference_mode();
+
+        var pooled = model.forward_head(model.forward_features(input.to(ScalarType.BFloat16)), pre_logits: true).to(ScalarType.Float32);
+        var cosine = nn.functional.cosine_similarity(pooled, expected, dim: 1);
+        double worst = cosine.min().item<float>();
+        double relative = ((pooled - expected).norm() / expected.norm()).item<float>();
+        output.WriteLine($"{fixtureCase} bfloat16: worst cosine to timm float32 {worst:F5}, relative L2 {relative:G3}");
+        Assert.True(worst > 0.999, $"{fixtureCase} bfloat16: cosine to timm's float32 embedding {worst:F5}, expected > 0.999");
+        Assert.True(relative < 0.03, $"{fixtureCase} bfloat16: relative L2 difference {relative:G3}, expected < 0.03");
+    }
+
+    [Theory]
+    [InlineData("dinov2_tiny")]
+    [InlineData("dinov2_reg_tiny")]
     public void PoolingOptionsUsePatchTokensOnly(string fixtureCase)
     {
         using var scope = NewDisposeScope();
