@@ -27,6 +27,23 @@ public sealed class TokenLinearTests
         Assert.True(output.allclose(reference, rtol: 1e-5, atol: 1e-5), "expected the result of linear over the last dimension");
     }
 
+    [Theory]
+    [InlineData(torch.ScalarType.BFloat16)]
+    [InlineData(torch.ScalarType.Float16)]
+    public void InHalfPrecisionItComputesWhatLinearDoes(torch.ScalarType dtype)
+    {
+        using var layer = new TokenLinear(16, 8);
+        layer.to(dtype);
+        using var noGrad = torch.no_grad();
+        using var tokens = torch.randn(2, 5, 16).to(dtype);
+        var weight = layer.parameters().First();
+        var bias = layer.parameters().Last();
+        using var output = layer.forward(tokens);
+        using var reference = torch.nn.functional.linear(tokens.to(torch.ScalarType.Float32), weight.to(torch.ScalarType.Float32), bias.to(torch.ScalarType.Float32));
+        Assert.Equal(dtype, output.dtype);
+        Assert.True(output.to(torch.ScalarType.Float32).allclose(reference, rtol: 0.02, atol: 0.02), $"{dtype}: expected linear's result to half precision");
+    }
+
     [Fact]
     public void StridedInputAndOneRowGiveWhatLinearGives()
     {
