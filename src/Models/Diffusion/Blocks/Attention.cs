@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Diffusion.Blocks;
@@ -14,10 +15,10 @@ namespace Pipeline.Models.Diffusion.Blocks;
 public sealed class Attention : nn.Module
 {
     private readonly GroupNorm? group_norm;
-    private readonly Linear to_q;
-    private readonly Linear to_k;
-    private readonly Linear to_v;
-    private readonly ModuleList<Linear> to_out;
+    private readonly TokenLinear to_q;
+    private readonly TokenLinear to_k;
+    private readonly TokenLinear to_v;
+    private readonly ModuleList<TokenLinear> to_out;
     private readonly int _heads;
     private readonly int _headDim;
 
@@ -38,10 +39,10 @@ public sealed class Attention : nn.Module
         {
             group_norm = Norms.GroupNorm(groups, queryDim, normEps);
         }
-        to_q = nn.Linear(queryDim, inner, hasBias: bias);
-        to_k = nn.Linear(contextDim, inner, hasBias: bias);
-        to_v = nn.Linear(contextDim, inner, hasBias: bias);
-        to_out = new ModuleList<Linear>(nn.Linear(inner, queryDim, hasBias: true));
+        to_q = new TokenLinear(queryDim, inner, hasBias: bias);
+        to_k = new TokenLinear(contextDim, inner, hasBias: bias);
+        to_v = new TokenLinear(contextDim, inner, hasBias: bias);
+        to_out = new ModuleList<TokenLinear>(new TokenLinear(inner, queryDim, hasBias: true));
         _heads = heads;
         _headDim = headDim;
         RegisterComponents();

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Diffusion.Lora;
@@ -46,7 +47,7 @@ public static class LoraFusion
             {
                 weight.copy_(weight.to(ScalarType.Float32).add(delta));
             }
-            if (module is Linear)
+            if (module is Linear or TokenLinear)
             {
                 linear++;
             }
@@ -89,7 +90,7 @@ public static class LoraFusion
             }
             seen[path] = layer.DownKey;
             var module = modules[path];
-            if (module is not (Linear or Conv2d))
+            if (module is not (Linear or TokenLinear or Conv2d))
             {
                 throw new InvalidDataException($"LoRA layer '{layer.DownKey}': module '{path}' is a {module.GetType().Name}; only Linear and Conv2d layers can be fused");
             }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Diffusion.Text;
@@ -10,10 +11,10 @@ namespace Pipeline.Models.Diffusion.Text;
 /// </summary>
 public sealed class ClipAttention : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear q_proj;
-    private readonly Linear k_proj;
-    private readonly Linear v_proj;
-    private readonly Linear out_proj;
+    private readonly TokenLinear q_proj;
+    private readonly TokenLinear k_proj;
+    private readonly TokenLinear v_proj;
+    private readonly TokenLinear out_proj;
     private readonly int _numHeads;
     private readonly int _headDim;
 
@@ -27,10 +28,10 @@ public sealed class ClipAttention : nn.Module<Tensor, Tensor>
         }
         _numHeads = numHeads;
         _headDim = dim / numHeads;
-        q_proj = nn.Linear(dim, dim, hasBias: true, device: device);
-        k_proj = nn.Linear(dim, dim, hasBias: true, device: device);
-        v_proj = nn.Linear(dim, dim, hasBias: true, device: device);
-        out_proj = nn.Linear(dim, dim, hasBias: true, device: device);
+        q_proj = new TokenLinear(dim, dim, hasBias: true, device: device);
+        k_proj = new TokenLinear(dim, dim, hasBias: true, device: device);
+        v_proj = new TokenLinear(dim, dim, hasBias: true, device: device);
+        out_proj = new TokenLinear(dim, dim, hasBias: true, device: device);
         RegisterComponents();
     }
 

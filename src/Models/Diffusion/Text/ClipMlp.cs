@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Diffusion.Text;
@@ -7,8 +8,8 @@ namespace Pipeline.Models.Diffusion.Text;
 /// <summary>transformers <c>CLIPMLP</c>: <c>fc2(act(fc1(x)))</c>, act = quick_gelu or exact GELU.</summary>
 public sealed class ClipMlp : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear fc1;
-    private readonly Linear fc2;
+    private readonly TokenLinear fc1;
+    private readonly TokenLinear fc2;
     private readonly ClipHiddenAct _act;
 
     /// <summary>Creates the MLP D -> <paramref name="hidden"/> -> D.</summary>
@@ -16,8 +17,8 @@ public sealed class ClipMlp : nn.Module<Tensor, Tensor>
         : base(nameof(ClipMlp))
     {
         _act = act;
-        fc1 = nn.Linear(dim, hidden, hasBias: true, device: device);
-        fc2 = nn.Linear(hidden, dim, hasBias: true, device: device);
+        fc1 = new TokenLinear(dim, hidden, hasBias: true, device: device);
+        fc2 = new TokenLinear(hidden, dim, hasBias: true, device: device);
         RegisterComponents();
     }
 

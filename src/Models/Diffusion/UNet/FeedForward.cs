@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Diffusion.UNet;
@@ -16,7 +17,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
     public FeedForward(int dim, int inner)
         : base(nameof(FeedForward))
     {
-        net = new ModuleList<nn.Module<Tensor, Tensor>>(new GEGLU(dim, inner), nn.Dropout(0.0), nn.Linear(inner, dim, hasBias: true));
+        net = new ModuleList<nn.Module<Tensor, Tensor>>(new GEGLU(dim, inner), nn.Dropout(0.0), new TokenLinear(inner, dim, hasBias: true));
         RegisterComponents();
     }
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Diffusion.UNet;
@@ -10,13 +11,13 @@ namespace Pipeline.Models.Diffusion.UNet;
 /// </summary>
 public sealed class GEGLU : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear proj;
+    private readonly TokenLinear proj;
 
     /// <summary>Creates the gate from <paramref name="dimIn"/> to <paramref name="dimOut"/>.</summary>
     public GEGLU(int dimIn, int dimOut)
         : base(nameof(GEGLU))
     {
-        proj = nn.Linear(dimIn, dimOut * 2, hasBias: true);
+        proj = new TokenLinear(dimIn, dimOut * 2, hasBias: true);
         RegisterComponents();
     }
 

@@ -1,6 +1,7 @@
 using Pipeline.Models.Diffusion.Blocks;
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Diffusion.UNet;
@@ -26,13 +27,13 @@ public sealed class Transformer2DModel : nn.Module
         var inner = heads * headDim;
         norm = Norms.GroupNorm(normGroups, channels, 1e-6);
         _linearProjection = useLinearProjection;
-        proj_in = useLinearProjection ? nn.Linear(channels, inner, hasBias: true) : nn.Conv2d(channels, inner, 1);
+        proj_in = useLinearProjection ? new TokenLinear(channels, inner, hasBias: true) : nn.Conv2d(channels, inner, 1);
         transformer_blocks = new ModuleList<BasicTransformerBlock>();
         for (var i = 0; i < layers; i++)
         {
             transformer_blocks.Add(new BasicTransformerBlock(inner, heads, headDim, crossAttentionDim));
         }
-        proj_out = useLinearProjection ? nn.Linear(inner, channels, hasBias: true) : nn.Conv2d(inner, channels, 1);
+        proj_out = useLinearProjection ? new TokenLinear(inner, channels, hasBias: true) : nn.Conv2d(inner, channels, 1);
         RegisterComponents();
     }
 

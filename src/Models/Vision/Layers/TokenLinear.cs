@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Pipeline.Models.Vision.Layers;
 
 /// <summary>
-/// <c>nn.Linear</c> over the last dimension (the transformer blocks' projections), with the same <c>weight</c> [out, in]
+/// <c>nn.Linear</c> over the last dimension (the projections of the ViTs, CLIP's text encoder and the UNet's transformers), with the same <c>weight</c> [out, in]
 /// and <c>bias</c> [out] so checkpoints load one to one, run as a 1x1 convolution on a channels-last view of the rows.
 /// Why: libtorch's <c>linear</c> goes to its bundled MKL, which takes a slow path on AMD CPUs; oneDNN's 1x1
 /// convolution is the same product and measured 2.2-2.4x faster for ViT shapes on a Zen 5 (about 390 against 170
@@ -42,6 +42,12 @@ public sealed class TokenLinear : nn.Module<Tensor, Tensor>
         }
         RegisterComponents();
     }
+
+    /// <summary>Input features (the last dimension of the input).</summary>
+    public long InFeatures => _in;
+
+    /// <summary>Output features.</summary>
+    public long OutFeatures => _out;
 
     /// <summary>Maps [..., in] to [..., out].</summary>
     public override Tensor forward(Tensor input)

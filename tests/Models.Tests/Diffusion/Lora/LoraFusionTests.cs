@@ -2,6 +2,7 @@ using Pipeline.Models.Checkpoints;
 using Pipeline.Models.Diffusion.Lora;
 using TorchSharp;
 using TorchSharp.Modules;
+using Pipeline.Models.Vision.Layers;
 using static TorchSharp.torch;
 
 namespace Pipeline.Models.Tests.Diffusion.Lora;
@@ -84,11 +85,14 @@ public sealed class LoraFusionTests : IDisposable
             var (down, up) = pairs[path];
             double factor = scale * alpha / rank;
             Tensor expected, seen;
-            if (original.At(path) is Linear linear)
+            if (original.At(path) is Linear or TokenLinear)
             {
-                var x = randn([2, 3, linear.weight!.shape[1]], generator: generator);
+                // The transformers' projections are TokenLinear, the time embedding's plain Linear.
+                var linear = (nn.Module<Tensor, Tensor>)original.At(path);
+                long inFeatures = linear is TokenLinear token ? token.InFeatures : ((Linear)linear).weight!.shape[1];
+                var x = randn([2, 3, inFeatures], generator: generator);
                 expected = linear.forward(x) + x.matmul(down.t()).matmul(up.t()) * factor;
-                seen = ((Linear)fused.At(path)).forward(x);
+                seen = ((nn.Module<Tensor, Tensor>)fused.At(path)).forward(x);
             }
             else
             {
