@@ -30,17 +30,7 @@ public sealed class PointwiseLinear : nn.Module<Tensor, Tensor>
         _in = inFeatures;
         _out = outFeatures;
         long[] shape = convShape ? [outFeatures, inFeatures, 1, 1] : [outFeatures, inFeatures];
-        var bound = 1.0 / Math.Sqrt(inFeatures);
-        weight = new Parameter(torch.empty(shape, device: device));
-        bias = hasBias ? new Parameter(torch.empty(outFeatures, device: device)) : null;
-        using (torch.no_grad())
-        {
-            nn.init.uniform_(weight, -bound, bound);
-            if (bias is not null)
-            {
-                nn.init.uniform_(bias, -bound, bound);
-            }
-        }
+        (weight, bias) = LinearInit.Create(shape, inFeatures, outFeatures, hasBias, device);
         RegisterComponents();
     }
 

@@ -29,17 +29,7 @@ public sealed class TokenLinear : nn.Module<Tensor, Tensor>
     {
         _in = inFeatures;
         _out = outFeatures;
-        var bound = 1.0 / Math.Sqrt(inFeatures);
-        weight = new Parameter(torch.empty([outFeatures, inFeatures], device: device));
-        bias = hasBias ? new Parameter(torch.empty(outFeatures, device: device)) : null;
-        using (torch.no_grad())
-        {
-            nn.init.uniform_(weight, -bound, bound);
-            if (bias is not null)
-            {
-                nn.init.uniform_(bias, -bound, bound);
-            }
-        }
+        (weight, bias) = LinearInit.Create([outFeatures, inFeatures], inFeatures, outFeatures, hasBias, device);
         RegisterComponents();
     }
 
